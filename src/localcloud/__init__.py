@@ -1,0 +1,1 @@
+"""Local tooling that never ships to Lambda: embedded PostgreSQL, S3/SQS emulator, gateway."""

@@ -1,0 +1,1 @@
+"""Applies the versioned SQL in migrations/ with yoyo: locally, in tests and at deploy."""

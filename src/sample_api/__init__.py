@@ -1,0 +1,1 @@
+"""WebAPI sample: users on PostgreSQL behind API Gateway."""

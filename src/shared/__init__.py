@@ -1,0 +1,1 @@
+"""Code every function ships with: settings, database connection, logging, errors, models."""

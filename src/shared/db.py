@@ -1,0 +1,92 @@
+"""One PostgreSQL connection per execution environment: lazy, reused, checked, reopened once.
+
+Never `with psycopg.connect()` in function code: leaving the block closes the connection,
+and the next warm invocation would pay for a new one.
+"""
+
+from __future__ import annotations
+
+import select
+from typing import Any
+
+import psycopg
+from psycopg.pq import TransactionStatus
+
+from shared.errors import DatabaseUnavailableError
+from shared.settings import Settings, get_settings
+
+_connection: psycopg.Connection[Any] | None = None
+_AUTH_FAILED_SQLSTATES = frozenset({"28P01", "28000"})
+
+
+def get_connection() -> psycopg.Connection[Any]:
+    """The environment's connection, opened on first use and reopened if the server dropped it."""
+    global _connection
+    if _connection is not None and _is_usable(_connection):
+        return _connection
+    close()
+    _connection = _open(get_settings())
+    return _connection
+
+
+def close() -> None:
+    """Close the environment's connection, if any (tests and shutdown hooks)."""
+    global _connection
+    if _connection is not None:
+        _connection.close()
+        _connection = None
+
+
+def _is_usable(conn: psycopg.Connection[Any]) -> bool:
+    if conn.closed or conn.broken or conn.info.transaction_status != TransactionStatus.IDLE:
+        return False
+    # An idle connection has nothing to read. Data or EOF on its socket means the server
+    # ended the session (restart, failover, idle timeout): no round trip needed to notice.
+    readable, _, _ = select.select([conn.fileno()], [], [], 0)
+    return not readable
+
+
+def _open(settings: Settings) -> psycopg.Connection[Any]:
+    try:
+        return _connect(settings, refresh_secret=False)
+    except psycopg.OperationalError as exc:
+        if settings.db_secret_arn is not None and _is_auth_failure(exc):
+            # The password was rotated since the secret was cached: fetch it again, once.
+            try:
+                return _connect(settings, refresh_secret=True)
+            except psycopg.OperationalError as retry_exc:
+                raise DatabaseUnavailableError("cannot connect to the database") from retry_exc
+        raise DatabaseUnavailableError("cannot connect to the database") from exc
+
+
+def _is_auth_failure(exc: psycopg.OperationalError) -> bool:
+    return exc.sqlstate in _AUTH_FAILED_SQLSTATES or "authentication failed" in str(exc)
+
+
+def _connect(settings: Settings, *, refresh_secret: bool) -> psycopg.Connection[Any]:
+    return psycopg.Connection.connect(
+        settings.database_url or "",
+        **_secret_params(settings, refresh=refresh_secret),
+        autocommit=True,
+        prepare_threshold=None,  # RDS Proxy pins sessions that use prepared statements
+        connect_timeout=settings.db_connect_timeout,
+        application_name=settings.service_name,
+        options=f"-c statement_timeout={settings.db_statement_timeout_ms}",
+        keepalives=1,
+        keepalives_idle=30,
+    )
+
+
+def _secret_params(settings: Settings, *, refresh: bool) -> dict[str, Any]:
+    if settings.db_secret_arn is None:
+        return {}
+    from shared.secrets import get_db_secret
+
+    secret = get_db_secret(settings.db_secret_arn, refresh=refresh)
+    return {
+        "host": secret.get("host", settings.db_host),
+        "port": secret.get("port", settings.db_port),
+        "dbname": secret.get("dbname", settings.db_name),
+        "user": secret["username"],
+        "password": secret["password"],
+    }

@@ -1,0 +1,16 @@
+"""The structured JSON logger both functions use (Powertools Logger)."""
+
+from __future__ import annotations
+
+from functools import cache
+
+from aws_lambda_powertools import Logger
+
+from shared.settings import get_settings
+
+
+@cache
+def get_logger() -> Logger:
+    """One logger per execution environment, named after the function's service."""
+    settings = get_settings()
+    return Logger(service=settings.service_name, level=settings.log_level)

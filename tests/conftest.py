@@ -1,0 +1,8 @@
+"""Fixtures every test folder shares: real PostgreSQL, real S3 endpoint, events, Lambda context."""
+
+pytest_plugins = [
+    "tests.fixtures.database",
+    "tests.fixtures.s3",
+    "tests.fixtures.events",
+    "tests.fixtures.lambda_context",
+]
