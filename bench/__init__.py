@@ -1,0 +1,1 @@
+"""Benchmarks (`make bench`): each prints medians and ratios against references run alongside."""
