@@ -1,0 +1,84 @@
+"""HTTP plumbing for index.py: body limits, JSON responses, error bodies, allowed methods."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from aws_lambda_powertools.event_handler import Response
+from aws_lambda_powertools.event_handler.exceptions import RequestEntityTooLargeError
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+    from aws_lambda_powertools.event_handler import APIGatewayRestResolver
+
+MAX_BODY_BYTES = 64 * 1024
+_NO_STORE = {"Cache-Control": "no-store"}
+_FIELD_NAME_LIMIT = 100
+
+
+def load_json_body(body: str) -> Any:
+    """Parse a request body, refusing one over MAX_BODY_BYTES before parsing anything."""
+    # A character takes at most 4 bytes in UTF-8: small bodies need no encoding to be measured.
+    if len(body) * 4 > MAX_BODY_BYTES and _utf8_size(body) > MAX_BODY_BYTES:
+        raise RequestEntityTooLargeError(f"request body is over {MAX_BODY_BYTES} bytes")
+    return json.loads(body)
+
+
+def _utf8_size(text: str) -> int:
+    return len(text.encode("utf-8", "surrogatepass"))
+
+
+def json_response(
+    status: int, body: Mapping[str, Any], headers: Mapping[str, str] | None = None
+) -> Response[str]:
+    """A JSON response that no cache keeps (it carries user data, or an error about it)."""
+    return Response(
+        status_code=status,
+        content_type="application/json",
+        body=json.dumps(body, separators=(",", ":")),
+        headers={**_NO_STORE, **(headers or {})},
+    )
+
+
+def error_response(
+    status: int,
+    message: str,
+    *,
+    errors: list[dict[str, str]] | None = None,
+    request_id: str | None = None,
+    headers: Mapping[str, str] | None = None,
+) -> Response[str]:
+    """The one error body shape: message, failed fields (validation), request id (5xx)."""
+    body: dict[str, Any] = {"message": message}
+    if errors is not None:
+        body["errors"] = errors
+    if request_id is not None:
+        body["request_id"] = request_id
+    return json_response(status, body, headers)
+
+
+def field_errors(errors: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """Pydantic errors as `{"field": "body.email", "message": ...}`; never echoes the input."""
+    result = []
+    for error in errors:
+        field = ".".join(str(part)[:_FIELD_NAME_LIMIT] for part in error.get("loc", ()))
+        message = str(error.get("msg", "is not valid")).removeprefix("Value error, ")
+        result.append({"field": field or "body", "message": message})
+    return result
+
+
+def allowed_methods(app: APIGatewayRestResolver, path: str) -> list[str]:
+    """The methods some route accepts on this path (empty: the path itself is unknown)."""
+    # Powertools keeps its route table private; tests/sample_api pin the 405 behaviour.
+    routes = [*app._static_routes, *app._dynamic_routes]
+    return sorted({route.method for route in routes if route.rule.match(path)})
+
+
+def request_id(app: APIGatewayRestResolver) -> str:
+    """API Gateway's request id (the client sees it as x-amzn-RequestId), else Lambda's."""
+    try:
+        return str(app.current_event.request_context.request_id)
+    except (KeyError, TypeError, AttributeError):
+        return str(getattr(app.lambda_context, "aws_request_id", "unknown"))
