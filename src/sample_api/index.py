@@ -125,7 +125,10 @@ def _service_error(exc: ServiceError) -> Response[str]:
 
 
 def _database_unavailable(exc: Exception) -> Response[str]:
-    logger.warning("database unavailable", extra={"error": type(exc).__name__})
+    # The type and SQLSTATE say what happened; the message could name hosts or sockets.
+    cause = exc.__cause__ or exc
+    details = {"error": type(cause).__name__, "sqlstate": getattr(cause, "sqlstate", None)}
+    logger.warning("database unavailable", extra=details)
     return web.error_response(
         503,
         "the database is unavailable, retry later",

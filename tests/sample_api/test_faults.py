@@ -1,0 +1,125 @@
+"""The database goes away, times out or misbehaves: clean answers, details only in the log."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from shared import db as function_db
+from tests.sample_api.conftest import Invoke, add_users, count_users
+
+if TYPE_CHECKING:
+    import io
+    from pathlib import Path
+
+    import psycopg
+    import pytest
+
+INTERNALS = ("Traceback", "SELECT", "INSERT", "postgresql://", "psycopg", "File ")
+
+
+def _assert_no_internals(raw_body: str, *secrets: str) -> None:
+    for needle in (*INTERNALS, *secrets):
+        assert needle not in raw_body
+
+
+def test_request_after_the_backend_was_terminated_succeeds(
+    api: Invoke, db: psycopg.Connection[Any]
+) -> None:
+    # GIVEN a warm function whose session the server then ends (restart, failover)
+    add_users(db, 1)
+    assert api("get_users").status == 200
+    pid = function_db.get_connection().info.backend_pid
+    db.execute("SELECT pg_terminate_backend(%s)", [pid])
+    db.execute("SELECT pg_sleep(0.05)")
+    # WHEN the next request arrives
+    reply = api("get_users")
+    # THEN it is answered on a new session
+    assert reply.status == 200
+    assert len(reply.body["items"]) == 1
+    assert function_db.get_connection().info.backend_pid != pid
+
+
+def test_database_down_answers_503_with_retry_after_and_no_internals(
+    api: Invoke,
+    fresh_function_connection: None,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+    log_output: io.StringIO,
+) -> None:
+    # GIVEN a cold function whose DATABASE_URL names a socket directory with no server
+    down_url = f"postgresql://app:hunter2@/postgres?host={tmp_path}"
+    monkeypatch.setenv("DATABASE_URL", down_url)
+    # WHEN a request arrives
+    reply = api("get_users")
+    # THEN it is told to come back later, with the request id and nothing internal
+    assert reply.status == 503
+    assert int(reply.headers["Retry-After"]) > 0
+    assert reply.body["request_id"] == "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
+    _assert_no_internals(reply.raw_body, str(tmp_path), "hunter2")
+    logged = log_output.getvalue()
+    assert "database unavailable" in logged
+    assert "hunter2" not in logged
+
+
+def test_database_down_on_post_answers_503(
+    api: Invoke,
+    fresh_function_connection: None,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    monkeypatch.setenv("DATABASE_URL", f"postgresql://postgres@/postgres?host={tmp_path}")
+    reply = api("post_user", body={"name": "Ada", "email": "ada@example.com"})
+    assert reply.status == 503
+    assert "Retry-After" in reply.headers
+
+
+def test_statement_timeout_answers_503_and_the_next_request_succeeds(
+    api: Invoke,
+    fresh_function_connection: None,
+    monkeypatch: pytest.MonkeyPatch,
+    database_url: str,
+) -> None:
+    import psycopg
+
+    monkeypatch.setenv("DB_STATEMENT_TIMEOUT_MS", "200")
+    with psycopg.connect(database_url) as locker:
+        # GIVEN a table locked by another session for longer than the statement timeout
+        locker.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
+        # WHEN a request needs it
+        reply = api("get_users")
+        # THEN the function gives up in time and says so
+        assert reply.status == 503
+        assert "Retry-After" in reply.headers
+        _assert_no_internals(reply.raw_body)
+    assert api("get_users").status == 200
+
+
+def test_unexpected_error_answers_clean_500_with_request_id(
+    api: Invoke, db: psycopg.Connection[Any], log_output: io.StringIO
+) -> None:
+    # GIVEN a schema the code does not expect (the table is gone)
+    db.execute("ALTER TABLE users RENAME TO users_elsewhere")
+    try:
+        reply = api("post_user", body={"name": "Ada", "email": "ada@example.com"})
+    finally:
+        db.execute("ALTER TABLE users_elsewhere RENAME TO users")
+    # THEN the client gets a bare 500 and the log gets the details
+    assert reply.status == 500
+    assert reply.body == {
+        "message": "internal error",
+        "request_id": "c6af9ac6-7b61-11e6-9a41-93e8deadbeef",
+    }
+    _assert_no_internals(reply.raw_body)
+    records = [json.loads(line) for line in log_output.getvalue().splitlines()]
+    assert any("UndefinedTable" in str(record.get("exception")) for record in records)
+    assert count_users(db) == 0
+
+
+def test_logs_never_carry_the_email_or_the_body(api: Invoke, log_output: io.StringIO) -> None:
+    api("post_user", body={"name": "Private Person", "email": "private@example.com"})
+    api("post_user", body={"name": "Private Person", "email": "PRIVATE@example.com"})
+    logged = log_output.getvalue()
+    assert "user created" in logged
+    assert "private" not in logged.lower()
+    assert "Private Person" not in logged

@@ -1,0 +1,58 @@
+"""Unknown paths, wrong methods and the OpenAPI document."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+import pytest
+from openapi_spec_validator import validate
+
+from tests.sample_api.conftest import Invoke, count_users
+
+if TYPE_CHECKING:
+    import psycopg
+
+
+@pytest.mark.parametrize("path", ["/", "/nope", "/users/1/friends", "/Users", "/openapi.json/x"])
+def test_unknown_path_answers_404(api: Invoke, path: str) -> None:
+    reply = api("get_users", path=path)
+    assert reply.status == 404
+    assert reply.body == {"message": "not found"}
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "allow"),
+    [
+        ("DELETE", "/users", "GET, POST"),
+        ("PUT", "/users", "GET, POST"),
+        ("POST", "/users/1", "GET"),
+        ("DELETE", "/users/1", "GET"),
+        ("POST", "/openapi.json", "GET"),
+    ],
+)
+def test_wrong_method_on_a_known_path_answers_405_with_allow(
+    api: Invoke, db: psycopg.Connection[Any], method: str, path: str, allow: str
+) -> None:
+    reply = api("post_user", method=method, path=path)
+    assert reply.status == 405
+    assert reply.headers["Allow"] == allow
+    assert count_users(db) == 0
+
+
+def test_openapi_document_is_valid_openapi_3(api: Invoke) -> None:
+    reply = api("get_openapi")
+    assert reply.status == 200
+    validate(reply.body)
+
+
+def test_openapi_document_describes_every_route_with_the_validating_models(api: Invoke) -> None:
+    document = api("get_openapi").body
+    assert set(document["paths"]) == {"/users", "/users/{user_id}"}
+    assert set(document["paths"]["/users"]) == {"get", "post"}
+    new_user = document["components"]["schemas"]["NewUser"]
+    assert set(new_user["required"]) == {"name", "email"}
+    assert new_user["additionalProperties"] is False
+    parameters = {p["name"]: p for p in document["paths"]["/users"]["get"]["parameters"]}
+    assert parameters["limit"]["schema"]["maximum"] == 100
+    for name in ("UserOut", "UserPage", "ErrorOut"):
+        assert name in document["components"]["schemas"]
