@@ -1,0 +1,165 @@
+"""What the executed check sends to each function, and what it expects back.
+
+The events come from events/: API Gateway events go to sample_api, S3 notifications (direct or
+wrapped by SQS, SNS or EventBridge) to sample_event. Before an S3 event is sent, a small CSV is
+uploaded where it points and the event is given that object's real version and ETag.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import uuid
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import unquote_plus
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+    from pathlib import Path
+
+    from mypy_boto3_s3 import S3Client
+
+HANDLER = "index:handler"
+
+
+@dataclass
+class Scenario:
+    """Calls for one function and a check of the run's results (empty list: all good)."""
+
+    function: str
+    calls: list[dict[str, Any]] = field(default_factory=list)
+    checks: list[Callable[[dict[str, Any]], str | None]] = field(default_factory=list)
+
+
+def load_events(directory: Path) -> dict[str, dict[str, Any]]:
+    """Every events/*.json by stem."""
+    return {
+        path.stem: json.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(directory.glob("*.json"))
+    }
+
+
+def api_scenario(events: dict[str, dict[str, Any]]) -> Scenario:
+    """POSTs first (on an empty table), then the GETs; each must answer 201 or 200 with JSON."""
+    scenario = Scenario("sample_api")
+    api = {name: event for name, event in events.items() if "httpMethod" in event}
+    for name in sorted(api, key=lambda name: (api[name]["httpMethod"] != "POST", name)):
+        expected = 201 if api[name]["httpMethod"] == "POST" else 200
+        scenario.calls.append(_handler_call("sample_api", api[name]))
+        scenario.checks.append(_status_check(len(scenario.calls) - 1, name, expected))
+    return scenario
+
+
+def event_scenario(events: dict[str, dict[str, Any]], s3: S3Client) -> Scenario:
+    """Each S3-shaped event, with a CSV of one new user uploaded where it points."""
+    scenario = Scenario("sample_event")
+    for name, event in events.items():
+        if not _is_s3_event(event):
+            continue
+        scenario.calls.append(_handler_call("sample_event", _prepare(event, s3)))
+        scenario.checks.append(_no_failure_check(len(scenario.calls) - 1, name))
+    return scenario
+
+
+def migrator_scenario(database_url: str) -> Scenario:
+    """yoyo, from the migrator's zip, applies every migration to an empty database."""
+    scenario = Scenario("migrator")
+    scenario.calls.append({"target": "migrator.apply:apply_migrations", "args": [database_url]})
+
+    def check(report: dict[str, Any]) -> str | None:
+        result = report["results"][0]
+        if not result["ok"]:
+            return f"migrator.apply failed: {result['error']}\n{result['trace']}"
+        return (
+            None if result["value"] else "migrator.apply applied no migration to an empty database"
+        )
+
+    scenario.checks.append(check)
+    return scenario
+
+
+def _handler_call(function: str, event: dict[str, Any]) -> dict[str, Any]:
+    return {"target": f"{function}.{HANDLER}", "args": [event], "context": function}
+
+
+def _status_check(index: int, name: str, expected: int) -> Callable[[dict[str, Any]], str | None]:
+    def check(report: dict[str, Any]) -> str | None:
+        result = report["results"][index]
+        if not result["ok"]:
+            return f"events/{name}.json raised {result['error']}\n{result['trace']}"
+        response = result["value"]
+        if not isinstance(response, dict) or response.get("statusCode") != expected:
+            status = response.get("statusCode") if isinstance(response, dict) else response
+            return f"events/{name}.json answered {status}, expected {expected}: {response}"
+        try:
+            json.loads(response.get("body") or "")
+        except ValueError:
+            return f"events/{name}.json answered a body that is not JSON: {response.get('body')!r}"
+        return None
+
+    return check
+
+
+def _no_failure_check(index: int, name: str) -> Callable[[dict[str, Any]], str | None]:
+    def check(report: dict[str, Any]) -> str | None:
+        result = report["results"][index]
+        if not result["ok"]:
+            return f"events/{name}.json raised {result['error']}\n{result['trace']}"
+        value = result["value"]
+        if isinstance(value, dict) and value.get("batchItemFailures"):
+            return f"events/{name}.json reported failed records: {value['batchItemFailures']}"
+        return None
+
+    return check
+
+
+def _wrapped(record: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
+    """An SQS body or SNS message holding a notification as a JSON string: (field, parsed)."""
+    for holder, name in ((record, "body"), (record.get("Sns", {}), "Message")):
+        text = holder.get(name)
+        if isinstance(text, str) and text.lstrip().startswith("{"):
+            return name, json.loads(text)
+    return None
+
+
+def _is_s3_event(event: dict[str, Any]) -> bool:
+    if event.get("source") == "aws.s3" and "detail" in event:
+        return True
+    for record in event.get("Records", []):
+        inner = _wrapped(record)
+        if "s3" in record or (inner is not None and _is_s3_event(inner[1])):
+            return True
+    return False
+
+
+def _prepare(event: dict[str, Any], s3: S3Client) -> dict[str, Any]:
+    """A copy of the event whose objects exist, with their real ETag and version id."""
+    prepared = copy.deepcopy(event)
+    if prepared.get("source") == "aws.s3" and "detail" in prepared:
+        _upload(s3, prepared["detail"])
+    for record in prepared.get("Records", []):
+        if "s3" in record:
+            _upload(s3, record["s3"])
+        elif (inner := _wrapped(record)) is not None:
+            name, parsed = inner
+            holder = record if name == "body" else record["Sns"]
+            holder[name] = json.dumps(_prepare(parsed, s3))
+    return prepared
+
+
+def _upload(s3: S3Client, obj: dict[str, Any]) -> None:
+    bucket = obj["bucket"]["name"]
+    key = unquote_plus(obj["object"]["key"])
+    if bucket not in {entry["Name"] for entry in s3.list_buckets().get("Buckets", [])}:
+        s3.create_bucket(Bucket=bucket)
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    body = f"name,email\nVerify User,verify-{uuid.uuid4().hex[:12]}@example.com\n".encode()
+    put = s3.put_object(Bucket=bucket, Key=key, Body=body)
+    described = obj["object"]
+    # S3 notifications spell it eTag, EventBridge's Object Created events etag.
+    etag_field = "etag" if "etag" in described else "eTag"
+    described.update({"size": len(body), etag_field: put["ETag"].strip('"')})
+    for version_field in ("versionId", "version-id"):
+        if version_field in described:
+            described[version_field] = put.get("VersionId", "null")
