@@ -1,0 +1,1 @@
+"""Use cases: one public function each, from an object reference to an import outcome."""

@@ -1,0 +1,58 @@
+"""Use case: import the CSV object an S3 notification names."""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+
+from sample_event.aws import s3
+from sample_event.services import imports
+from shared.db import get_connection
+from shared.errors import DatabaseUnavailableError
+from shared.log import get_logger
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+    from sample_event.models import ImportSummary, ObjectRef
+
+logger = get_logger()
+
+
+def import_object(
+    ref: ObjectRef,
+    *,
+    remaining_ms: int,
+    conn: psycopg.Connection[Any] | None = None,
+    client: S3Client | None = None,
+) -> ImportSummary | None:
+    """Import the object, or None when its key is not one to import. Transient failures raise."""
+    if not imports.is_importable(ref.key):
+        logger.info("key ignored: not a .csv under imports/", extra={"key": ref.key})
+        return None
+    import_id = str(uuid.uuid4())
+    conn = conn or get_connection()
+    try:
+        return imports.run_import(
+            conn, client or s3.get_client(), ref, import_id=import_id, remaining_ms=remaining_ms
+        )
+    except psycopg.OperationalError as exc:
+        _release(conn, ref, import_id, type(exc).__name__)
+        raise DatabaseUnavailableError("the database failed during the import") from exc
+    except Exception as exc:
+        _release(conn, ref, import_id, type(exc).__name__)
+        raise
+
+
+def _release(conn: psycopg.Connection[Any], ref: ObjectRef, import_id: str, reason: str) -> None:
+    # Without this, the retry Lambda makes would find our claim alive and import nothing
+    # until it expires. If the database is gone too, the expiry does the same job later.
+    try:
+        if conn.broken or conn.closed:
+            conn = get_connection()
+        imports.release(conn, ref, import_id, f"retrying after {reason}")
+    except Exception:  # best effort: the original error is the one to raise
+        logger.warning("could not release the import claim", extra={"import_id": import_id})
+    logger.error("import failed, will be retried", extra={"import_id": import_id, "error": reason})

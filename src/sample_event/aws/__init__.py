@@ -1,0 +1,1 @@
+"""boto3 clients, created lazily and reused."""

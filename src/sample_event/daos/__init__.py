@@ -1,0 +1,1 @@
+"""SQL of the import: staging, users, and the ledger."""

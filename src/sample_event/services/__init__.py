@@ -1,0 +1,1 @@
+"""Import rules and the transaction boundary; nothing here knows event shapes."""

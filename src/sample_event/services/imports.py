@@ -1,0 +1,157 @@
+"""One S3 object imported in one transaction: claim, stage, insert, report, record.
+
+A re-delivered event finds its ledger row taken and imports nothing. A file that is not a
+CSV of users is recorded as failed and imports nothing; a transient failure raises.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from sample_event.aws import s3
+from sample_event.daos import ledger, staging
+from sample_event.errors import ImportFileError, ObjectGoneError
+from sample_event.models import ImportSummary
+from sample_event.services import reports
+from sample_event.services.validation import validate_row
+from shared.log import get_logger
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from mypy_boto3_s3 import S3Client
+    from psycopg import Connection
+
+    from sample_event.models import ObjectRef
+
+logger = get_logger()
+# The claim outlives the run by nothing: in Lambda the run cannot outlive its remaining time.
+_MIN_BUDGET_MS = 1000
+
+
+def is_importable(key: str) -> bool:
+    """Only CSV files under imports/; this also keeps the function off its own reports."""
+    return key.startswith(reports.IMPORTS_PREFIX) and key.lower().endswith(".csv")
+
+
+def run_import(
+    conn: Connection[Any],
+    client: S3Client,
+    ref: ObjectRef,
+    *,
+    import_id: str,
+    remaining_ms: int,
+    chunk_size: int = s3.CHUNK_SIZE,
+) -> ImportSummary:
+    """Import one object version, at most once; see the module docstring for the outcomes."""
+    started = time.monotonic()
+    budget_ms = max(remaining_ms, _MIN_BUDGET_MS)
+    if not ledger.claim(conn, ref, import_id, expiry_ms=budget_ms):
+        return _taken(conn, ref, import_id)
+    try:
+        chunks = s3.read_chunks(client, ref, chunk_size)
+    except ObjectGoneError as exc:
+        summary = ImportSummary(import_id, "skipped", error=str(exc))
+        ledger.finish(conn, ref, summary)
+        _log(ref, summary)
+        return summary
+    rejects = reports.RejectReport(client, ref)
+    try:
+        with conn.transaction():
+            # A run that dies mid-COPY must not hold its locks past its claim.
+            for setting in ("statement_timeout", "idle_in_transaction_session_timeout"):
+                conn.execute("SELECT set_config(%s, %s, true)", [setting, str(budget_ms)])
+            if not ledger.lock_claim(conn, ref, import_id):
+                return _taken(conn, ref, import_id)
+            summary = _load(conn, chunks, rejects, import_id)
+            summary.duration_ms = int((time.monotonic() - started) * 1000)
+            published = rejects.publish() if summary.status == "completed" else None
+            if published is None:
+                rejects.discard()
+            reports.write_summary(client, ref, summary, published)
+            ledger.finish(conn, ref, summary)
+    except BaseException:
+        rejects.discard()
+        raise
+    _log(ref, summary)
+    return summary
+
+
+def _load(
+    conn: Connection[Any], chunks: Iterable[bytes], rejects: reports.RejectReport, import_id: str
+) -> ImportSummary:
+    summary = ImportSummary(import_id, "completed")
+    try:
+        with conn.transaction():  # a savepoint: a bad file leaves nothing staged or inserted
+            staging.create(conn)
+            _stage(conn, chunks, rejects, summary)
+            summary.inserted = staging.insert_users(conn)
+    except ImportFileError as exc:
+        return ImportSummary(import_id, "failed", error=str(exc))
+    summary.rejected = rejects.count
+    summary.duplicates = summary.rows_read - summary.rejected - summary.inserted
+    return summary
+
+
+def _stage(
+    conn: Connection[Any],
+    chunks: Iterable[bytes],
+    rejects: reports.RejectReport,
+    summary: ImportSummary,
+) -> None:
+    from sample_event.services.csv_rows import open_csv
+
+    header, records = open_csv(chunks)
+    summary.ignored_columns = header.ignored
+    name_at, email_at, width = header.name_index, header.email_index, header.width
+    rows_read = 0
+    with staging.copy_rows(conn) as copy:
+        for line, fields in records:
+            rows_read += 1
+            if len(fields) > width:
+                reason = f"the row has {len(fields)} fields, the header {width}"
+            elif len(fields) <= max(name_at, email_at):
+                reason = f"the row has {len(fields)} fields: name or email is missing"
+            else:
+                name, email = fields[name_at], fields[email_at]
+                valid = validate_row(name, email)
+                if not isinstance(valid, str):
+                    copy.write_row((line, valid.name, valid.email))
+                    continue
+                reason = valid
+            cells = [*fields, "", ""]
+            rejects.add(line, cells[name_at], cells[email_at], reason)
+    summary.rows_read = rows_read
+
+
+def _taken(conn: Connection[Any], ref: ObjectRef, import_id: str) -> ImportSummary:
+    summary = ImportSummary(import_id, "duplicate-delivery", error=ledger.status(conn, ref))
+    logger.info(
+        "import skipped: this object version is already handled",
+        extra={"import_id": import_id, "ledger_status": summary.error},
+    )
+    return summary
+
+
+def _log(ref: ObjectRef, summary: ImportSummary) -> None:
+    logger.info(
+        "import finished",
+        extra={
+            "import_id": summary.import_id,
+            "bucket": ref.bucket,
+            "key": ref.key,
+            "status": summary.status,
+            "rows_read": summary.rows_read,
+            "inserted": summary.inserted,
+            "duplicates": summary.duplicates,
+            "rejected": summary.rejected,
+            "duration_ms": summary.duration_ms,
+            "error": summary.error,
+        },
+    )
+
+
+def release(conn: Connection[Any], ref: ObjectRef, import_id: str, reason: str) -> None:
+    """Give up our claim after a transient failure, so that the retry can run at once."""
+    ledger.release(conn, ref, import_id, reason)
