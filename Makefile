@@ -51,8 +51,27 @@ pytest: $(VENV)
 bench: $(VENV) ## Benchmarks: cold start, warm invocation, import throughput (prints ratios)
 	$(RUN) python -m bench
 
-reset: ## Wipe the local data (database, S3 objects, queues)
-	rm -rf .local
+# The function zips are the same for every architecture; the layer is built for both (the static
+# checks cover both, the executed check runs this machine's). ARCH is the one the templates deploy.
+build: $(VENV) ## Build dist/: the function zips and the layer for x86_64 and arm64
+	UV=$(UV) ./build-app.sh --runtime $(RUNTIME) --arch $(ARCH)
+	UV=$(UV) ./build-layer.sh --runtime $(RUNTIME) --arch x86_64 --arch arm64
+
+verify: $(VENV) ## Check dist/: ELF, glibc, ABI, sizes, no dev deps; run each zip in a clean Python
+	$(RUN) python -m buildtools.verify --runtime $(RUNTIME)
+
+# FUNCTION is guessed from the event unless given: API Gateway events go to sample_api.
+invoke: $(VENV) ## One invocation on the local services: make invoke EVENT=events/get_users.json
+	$(RUN) python -m localcloud.invoke $(if $(filter command line environment,$(origin FUNCTION)),--function $(FUNCTION)) $(EVENT)
+
+import: $(VENV) ## Import a CSV into the running `make dev`: make import FILE=path.csv
+	$(RUN) python -m localcloud.upload $(or $(FILE),$(error set FILE=path/to/file.csv))
+
+seed: $(VENV) ## Import sample_users.csv into the running `make dev`
+	$(RUN) python -m localcloud.upload sample_users.csv
+
+reset: $(VENV) ## Wipe the local data of `make dev` (database, S3 snapshot)
+	$(RUN) python -m localcloud.reset
 
 clean: ## Remove build outputs and the virtual environment
 	rm -rf dist .venv .tools .mypy_cache .ruff_cache

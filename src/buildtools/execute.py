@@ -20,7 +20,7 @@ from localcloud.postgres import with_database
 from migrator.apply import apply_migrations
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from mypy_boto3_s3 import S3Client
 
@@ -31,7 +31,12 @@ CACHE = PROJECT / ".local" / "build-cache"
 
 
 def executed_check(
-    dist: Path, target: Target, server_url: str, s3_client: S3Client, workdir: Path
+    dist: Path,
+    target: Target,
+    server_url: str,
+    s3_client: S3Client,
+    workdir: Path,
+    log: Callable[[str], object] = lambda _line: None,
 ) -> list[str]:
     """Run every function's scenario from dist/ for target (this machine's architecture)."""
     python = find_python(target.python_version)
@@ -45,7 +50,7 @@ def executed_check(
             if function == "sample_api":
                 scenario = scenarios.api_scenario(events)
             elif function == "sample_event":
-                scenario = scenarios.event_scenario(events, s3_client)
+                scenario = scenarios.event_scenario(events, s3_client, database_url)
             else:
                 scenario = scenarios.migrator_scenario(database_url)
             root = workdir / function
@@ -54,7 +59,9 @@ def executed_check(
             )
             env = sandbox.lambda_environment(function, _settings(database_url, endpoint))
             report = sandbox.run(python, box, scenario.calls, env, root)
-        problems.extend(f"{function}: {line}" for line in _problems(scenario, report, box))
+            found = _problems(scenario, report, box)
+            problems.extend(f"{function}: {line}" for line in found)
+        log(f"  {function}: {len(scenario.calls)} call(s), {len(found)} problem(s)")
     return problems
 
 

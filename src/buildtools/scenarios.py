@@ -12,7 +12,9 @@ import json
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote_plus
+from urllib.parse import quote_plus, unquote_plus
+
+import psycopg
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -51,14 +53,21 @@ def api_scenario(events: dict[str, dict[str, Any]]) -> Scenario:
     return scenario
 
 
-def event_scenario(events: dict[str, dict[str, Any]], s3: S3Client) -> Scenario:
-    """Each S3-shaped event, with a CSV of one new user uploaded where it points."""
+def event_scenario(events: dict[str, dict[str, Any]], s3: S3Client, database_url: str) -> Scenario:
+    """Each S3-shaped event, pointed at a CSV of one new user uploaded for it alone.
+
+    Each event gets its own key (the event's, suffixed with the event's name) so that one
+    upload never replaces the object another event describes.
+    """
     scenario = Scenario("sample_event")
     for name, event in events.items():
         if not _is_s3_event(event):
             continue
-        scenario.calls.append(_handler_call("sample_event", _prepare(event, s3)))
+        uploaded: list[str] = []
+        prepared = _prepare(event, s3, name, uploaded)
+        scenario.calls.append(_handler_call("sample_event", prepared))
         scenario.checks.append(_no_failure_check(len(scenario.calls) - 1, name))
+        scenario.checks.append(_imported_check(database_url, name, uploaded))
     return scenario
 
 
@@ -114,6 +123,21 @@ def _no_failure_check(index: int, name: str) -> Callable[[dict[str, Any]], str |
     return check
 
 
+def _imported_check(
+    database_url: str, name: str, emails: list[str]
+) -> Callable[[dict[str, Any]], str | None]:
+    def check(report: dict[str, Any]) -> str | None:
+        with psycopg.connect(database_url) as conn:
+            found = conn.execute("SELECT count(*) FROM users WHERE email = ANY(%s)", [emails])
+            row = found.fetchone()
+        imported = row[0] if row else 0
+        if imported != len(emails):
+            return f"events/{name}.json imported {imported} of the {len(emails)} user(s) uploaded"
+        return None
+
+    return check
+
+
 def _wrapped(record: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
     """An SQS body or SNS message holding a notification as a JSON string: (field, parsed)."""
     for holder, name in ((record, "body"), (record.get("Sns", {}), "Message")):
@@ -133,28 +157,38 @@ def _is_s3_event(event: dict[str, Any]) -> bool:
     return False
 
 
-def _prepare(event: dict[str, Any], s3: S3Client) -> dict[str, Any]:
-    """A copy of the event whose objects exist, with their real ETag and version id."""
+def _prepare(
+    event: dict[str, Any], s3: S3Client, label: str, uploaded: list[str]
+) -> dict[str, Any]:
+    """A copy of the event whose objects exist, with their real key, ETag and version id.
+
+    uploaded receives the email of each object the importer should import.
+    """
     prepared = copy.deepcopy(event)
     if prepared.get("source") == "aws.s3" and "detail" in prepared:
-        _upload(s3, prepared["detail"])
+        _upload(s3, prepared["detail"], label, uploaded)
     for record in prepared.get("Records", []):
         if "s3" in record:
-            _upload(s3, record["s3"])
+            _upload(s3, record["s3"], label, uploaded)
         elif (inner := _wrapped(record)) is not None:
             name, parsed = inner
             holder = record if name == "body" else record["Sns"]
-            holder[name] = json.dumps(_prepare(parsed, s3))
+            holder[name] = json.dumps(_prepare(parsed, s3, label, uploaded))
     return prepared
 
 
-def _upload(s3: S3Client, obj: dict[str, Any]) -> None:
+def _upload(s3: S3Client, obj: dict[str, Any], label: str, uploaded: list[str]) -> None:
     bucket = obj["bucket"]["name"]
-    key = unquote_plus(obj["object"]["key"])
+    stem, dot, suffix = unquote_plus(obj["object"]["key"]).rpartition(".")
+    key = f"{stem}-{label}{dot}{suffix}" if dot else f"{suffix}-{label}"
+    obj["object"]["key"] = quote_plus(key, safe="/")
     if bucket not in {entry["Name"] for entry in s3.list_buckets().get("Buckets", [])}:
         s3.create_bucket(Bucket=bucket)
         s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
-    body = f"name,email\nVerify User,verify-{uuid.uuid4().hex[:12]}@example.com\n".encode()
+    email = f"verify-{uuid.uuid4().hex[:12]}@example.com"
+    body = f"name,email\nVerify User,{email}\n".encode()
+    if key.startswith("imports/") and key.endswith(".csv"):
+        uploaded.append(email)
     put = s3.put_object(Bucket=bucket, Key=key, Body=body)
     described = obj["object"]
     # S3 notifications spell it eTag, EventBridge's Object Created events etag.

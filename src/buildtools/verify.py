@@ -46,6 +46,8 @@ def static_problems(dist: Path, runtime: str) -> list[str]:
 
 
 def _executed_problems(dist: Path, runtime: str) -> list[str]:
+    import logging
+
     import boto3
     from moto.server import ThreadedMotoServer
 
@@ -53,6 +55,7 @@ def _executed_problems(dist: Path, runtime: str) -> list[str]:
     from localcloud.postgres import start_embedded
 
     server_url = os.environ.get("DATABASE_URL") or start_embedded(local_dir() / "verify-postgres")
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # one line per request otherwise
     s3_server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     s3_server.start()
     try:
@@ -66,7 +69,7 @@ def _executed_problems(dist: Path, runtime: str) -> list[str]:
         )
         with tempfile.TemporaryDirectory(prefix="verify-") as workdir:
             target = Target(runtime, host_arch())
-            return executed_check(dist, target, server_url, s3_client, Path(workdir))
+            return executed_check(dist, target, server_url, s3_client, Path(workdir), print)
     finally:
         s3_server.stop()
 
