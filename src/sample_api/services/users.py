@@ -14,7 +14,7 @@ if TYPE_CHECKING:
     from sample_api.daos.users import User
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Page:
     """Users in id order, and whether more follow the last one."""
 

@@ -1,0 +1,140 @@
+"""sample_api: cold start and warm invocation, against a bare handler and the raw query.
+
+`python -m bench api`. Everything runs against one embedded PostgreSQL (.local/bench-postgres),
+migrated and seeded, and every comparison is measured side by side, interleaved, in one run.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench._api_importtime import print_import_offenders
+
+ROOT = Path(__file__).resolve().parents[1]
+EVENT = ROOT / "events" / "get_users.json"
+COLD_RUNS = int(os.environ.get("BENCH_COLD_RUNS", "15"))
+WARM_ROUNDS = int(os.environ.get("BENCH_WARM_ROUNDS", "15"))
+WARM_CALLS = int(os.environ.get("BENCH_WARM_CALLS", "200"))
+SEED_USERS = 100
+_LIBRARIES_ONLY = (
+    "import psycopg, pydantic\n"
+    "from aws_lambda_powertools.event_handler import APIGatewayRestResolver\n"
+    "from aws_lambda_powertools.event_handler.openapi.params import Query\n"
+    "APIGatewayRestResolver(enable_validation=True)"
+)
+
+
+def _database() -> str:
+    import psycopg
+
+    from localcloud.paths import local_dir
+    from localcloud.postgres import start_embedded, with_database
+    from migrator.apply import apply_migrations
+
+    server = start_embedded(local_dir() / "bench-postgres")
+    with psycopg.connect(server, autocommit=True) as admin:
+        admin.execute("DROP DATABASE IF EXISTS bench_api WITH (FORCE)")
+        admin.execute("CREATE DATABASE bench_api")
+    url = with_database(server, "bench_api")
+    apply_migrations(url)
+    with psycopg.connect(url, autocommit=True) as conn:
+        conn.execute(
+            "INSERT INTO users (name, email) SELECT 'User ' || n, 'user' || n || '@example.com'"
+            " FROM generate_series(1, %s) AS n",
+            [SEED_USERS],
+        )
+    return url
+
+
+def _cold(env: dict[str, str]) -> None:
+    commands = {
+        "python -c pass": [sys.executable, "-c", "pass"],
+        "bare handler": [sys.executable, str(ROOT / "bench" / "_api_cold.py"), "bare", str(EVENT)],
+        # The floor any Powertools app with validation pays before running a line of its own.
+        "libraries only": [sys.executable, "-c", _LIBRARIES_ONLY],
+        "sample_api": [
+            sys.executable, str(ROOT / "bench" / "_api_cold.py"), "sample_api", str(EVENT)
+        ],
+    }  # fmt: skip
+    totals: dict[str, list[float]] = {name: [] for name in commands}
+    phases: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+    for _ in range(COLD_RUNS):
+        for name, command in commands.items():  # interleaved, so load drift hits all alike
+            started = time.perf_counter()
+            result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+            totals[name].append((time.perf_counter() - started) * 1000)
+            if result.stdout.strip():
+                imported, answered = result.stdout.split()
+                phases[name].append((float(imported), float(answered)))
+    bare = statistics.median(totals["bare handler"])
+    print(f"cold start, whole process, median of {COLD_RUNS} (ms):")
+    for name, values in totals.items():
+        median = statistics.median(values)
+        line = f"  {name:16} {median:8.1f}   {median / bare:5.2f}x bare"
+        if phases[name]:
+            imports = statistics.median(p[0] for p in phases[name])
+            first = statistics.median(p[1] for p in phases[name])
+            line += f"   (imports {imports:6.1f}, first GET /users {first:5.1f})"
+        print(line)
+    _verdict(statistics.median(totals["sample_api"]) / bare)
+
+
+def _verdict(ratio: float) -> None:
+    print(
+        f"  target sample_api <= 1.40x bare: {'met' if ratio <= 1.4 else 'NOT met'} ({ratio:.2f}x)"
+    )
+
+
+def _per_call_us(call: object, calls: int) -> float:
+    started = time.perf_counter()
+    for _ in range(calls):
+        call()  # type: ignore[operator]
+    return (time.perf_counter() - started) / calls * 1e6
+
+
+def _warm(url: str) -> None:
+    import json
+
+    import psycopg
+
+    from bench._api_bare import handler as bare_handler
+    from localcloud.context import LocalContext
+    from sample_api.index import handler as api_handler
+
+    event = json.loads(EVENT.read_text(encoding="utf-8"))
+    context = LocalContext(function_name="bench")
+    raw = psycopg.Connection.connect(url, autocommit=True, prepare_threshold=None)
+    query = "SELECT id, name, email, created_at FROM users WHERE id > %s ORDER BY id LIMIT %s"
+    subjects = {
+        "raw query": lambda: raw.execute(query, [0, 21]).fetchall(),
+        "bare handler": lambda: bare_handler(event, context),
+        "sample_api": lambda: api_handler(event, context),
+    }
+    assert api_handler(event, context)["statusCode"] == 200
+    assert bare_handler(event, context)["statusCode"] == 200
+    samples: dict[str, list[float]] = {name: [] for name in subjects}
+    for _ in range(WARM_ROUNDS):
+        for name, call in subjects.items():
+            samples[name].append(_per_call_us(call, WARM_CALLS))
+    raw.close()
+    bare = statistics.median(samples["bare handler"])
+    print(f"warm GET /users (20 rows), per invocation, median of {WARM_ROUNDS}x{WARM_CALLS} (µs):")
+    for name, values in samples.items():
+        median = statistics.median(values)
+        print(f"  {name:16} {median:8.1f}   {median / bare:5.2f}x bare")
+    _verdict(statistics.median(samples["sample_api"]) / bare)
+
+
+def main() -> None:
+    url = _database()
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
+    _cold(env)
+    print_import_offenders(env)
+    _warm(url)
