@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import binascii
 from functools import cache
+from http import HTTPStatus
 from typing import TYPE_CHECKING, Annotated, Any
 
 import psycopg
@@ -15,6 +16,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 from aws_lambda_powertools.event_handler.openapi.params import Body, Path, Query
 from aws_lambda_powertools.logging import correlation_paths
+from pydantic import Field
 
 from sample_api import web
 from sample_api.actions.create_user import create_user
@@ -51,23 +53,31 @@ def _doc(model: type, description: str) -> OpenAPIResponse:
     return {"description": description, "content": {"application/json": {"model": model}}}
 
 
-_ERRORS: dict[int, OpenAPIResponse] = {code: _doc(ErrorOut, "error") for code in (400, 422, 503)}
+def _errors(*codes: int) -> dict[int, OpenAPIResponse]:
+    return {code: _doc(ErrorOut, HTTPStatus(code).phrase) for code in (*codes, 422, 503)}
 
 
-@app.get("/users", responses={200: _doc(UserPage, "a page of users"), **_ERRORS})
+# Bounds go in Field(), next to Query()/Path(): with a validator beside them, that is how
+# they still reach /openapi.json as minimum/maximum.
+@app.get("/users", responses={200: _doc(UserPage, "a page of users"), **_errors(400)})
 def get_users(
-    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+    limit: Annotated[int, Query(), Field(ge=1, le=100), web.DECIMAL_ONLY] = 20,
     cursor: Annotated[str | None, Query(max_length=MAX_CURSOR_LENGTH)] = None,
 ) -> Response[str]:
     return web.json_response(200, list_users(get_connection(), limit=limit, cursor=cursor))
 
 
-@app.get("/users/<user_id>", responses={200: _doc(UserOut, "the user"), **_ERRORS})
-def get_users_by_id(user_id: Annotated[int, Path(ge=1, le=_MAX_ID)]) -> Response[str]:
+@app.get("/users/<user_id>", responses={200: _doc(UserOut, "the user"), **_errors(404)})
+def get_users_by_id(
+    user_id: Annotated[int, Path(), Field(ge=1, le=_MAX_ID), web.DECIMAL_ONLY],
+) -> Response[str]:
     return web.json_response(200, get_user(get_connection(), user_id))
 
 
-@app.post("/users", responses={201: _doc(UserOut, "the created user"), **_ERRORS})
+@app.post(
+    "/users",
+    responses={201: _doc(UserOut, "the created user"), **_errors(400, 409, 413, 415)},
+)
 def post_users(new_user: Annotated[NewUser, Body()]) -> Response[str]:
     user = create_user(get_connection(), new_user)
     return web.json_response(201, user, {"Location": f"/users/{user['id']}"})

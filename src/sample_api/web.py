@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from aws_lambda_powertools.event_handler import Response
 from aws_lambda_powertools.event_handler.exceptions import RequestEntityTooLargeError
+from pydantic import BeforeValidator
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -23,11 +24,25 @@ def load_json_body(body: str) -> Any:
     # A character takes at most 4 bytes in UTF-8: small bodies need no encoding to be measured.
     if len(body) * 4 > MAX_BODY_BYTES and _utf8_size(body) > MAX_BODY_BYTES:
         raise RequestEntityTooLargeError(f"request body is over {MAX_BODY_BYTES} bytes")
-    return json.loads(body)
+    try:
+        return json.loads(body)
+    except RecursionError:
+        # Deeply nested arrays exhaust the parser's stack: malformed for us, never a 500.
+        raise json.JSONDecodeError("nested too deeply", body, 0) from None
 
 
 def _utf8_size(text: str) -> int:
     return len(text.encode("utf-8", "surrogatepass"))
+
+
+def _decimal_only(value: object) -> object:
+    if isinstance(value, str) and not (value.isascii() and value.isdigit()):
+        raise ValueError("must be a whole number written in digits")
+    return value
+
+
+# For integers in paths and query strings: pydantic alone would also read "1_0", "+1" or " 1".
+DECIMAL_ONLY = BeforeValidator(_decimal_only)
 
 
 def json_response(

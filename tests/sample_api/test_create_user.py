@@ -88,7 +88,7 @@ def test_post_user_rejects_invalid_fields_naming_them(
     assert count_users(db) == 0
 
 
-@pytest.mark.parametrize("raw_body", ["[]", '"Ada"', "null", "42", ""])
+@pytest.mark.parametrize("raw_body", ["[]", '"Ada"', "null", "42", "", "[" * 60_000])
 def test_post_user_rejects_a_body_that_is_not_an_object(
     api: Invoke, db: psycopg.Connection[Any], raw_body: str
 ) -> None:

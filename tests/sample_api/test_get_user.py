@@ -29,7 +29,10 @@ def test_get_user_answers_404_for_an_unknown_id(api: Invoke, db: psycopg.Connect
     assert reply.body == {"message": "user not found"}
 
 
-@pytest.mark.parametrize("user_id", ["abc", "1.5", "0", "-3", "9223372036854775808", "%00", "1e3"])
+@pytest.mark.parametrize(
+    "user_id",
+    ["abc", "1.5", "0", "-3", "9223372036854775808", "%00", "1e3", "1_0", "+1", " 1", "١٢"],
+)
 def test_get_user_rejects_a_non_id_naming_the_field(api: Invoke, user_id: str) -> None:
     reply = api("get_user", path=f"/users/{user_id}")
     assert reply.status == 422

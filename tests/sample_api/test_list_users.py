@@ -73,7 +73,9 @@ def test_last_full_page_has_no_next_cursor(api: Invoke, db: psycopg.Connection[A
     assert api("get_users", query={"limit": "2"}).body["next_cursor"] is None
 
 
-@pytest.mark.parametrize("limit", ["0", "101", "-1", "ten", "1.5", ""])
+@pytest.mark.parametrize(
+    "limit", ["0", "101", "-1", "ten", "1.5", "", "1_0", " 5", "١٢", "9" * 5000]
+)
 def test_list_users_rejects_bad_limit_naming_the_field(api: Invoke, limit: str) -> None:
     reply = api("get_users", query={"limit": limit})
     assert reply.status == 422

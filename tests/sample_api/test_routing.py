@@ -54,5 +54,8 @@ def test_openapi_document_describes_every_route_with_the_validating_models(api: 
     assert new_user["additionalProperties"] is False
     parameters = {p["name"]: p for p in document["paths"]["/users"]["get"]["parameters"]}
     assert parameters["limit"]["schema"]["maximum"] == 100
+    post = document["paths"]["/users"]["post"]["responses"]
+    assert {"201", "400", "409", "413", "422", "503"} <= set(post)
+    assert "404" in document["paths"]["/users/{user_id}"]["get"]["responses"]
     for name in ("UserOut", "UserPage", "ErrorOut"):
         assert name in document["components"]["schemas"]
