@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from localcloud.context import LocalContext
 from tests.fixtures.events import load_event
 
 if TYPE_CHECKING:
@@ -36,7 +35,7 @@ Invoke = Callable[..., Reply]
 
 
 @pytest.fixture
-def api(database_url: str, db: psycopg.Connection[Any]) -> Invoke:
+def api(database_url: str, db: psycopg.Connection[Any], lambda_context: Any) -> Invoke:
     """`api("post_user", body={...})`: the named event, adjusted, through sample_api's handler.
 
     DATABASE_URL already points at the worker's database when sample_api.index is first
@@ -73,7 +72,7 @@ def api(database_url: str, db: psycopg.Connection[Any]) -> Invoke:
         for key, value in (headers or {}).items():
             event["headers"][key] = value
             event["multiValueHeaders"][key] = [value]
-        result = handler(event, LocalContext(function_name="sample_api"))
+        result = handler(event, lambda_context("sample_api"))
         flat = {key: ", ".join(values) for key, values in result["multiValueHeaders"].items()}
         return Reply(result["statusCode"], {**result.get("headers", {}), **flat}, result["body"])
 
