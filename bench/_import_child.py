@@ -1,0 +1,52 @@
+"""Child process of bench_import: one handler invocation; prints seconds, peak RSS and the result.
+
+Run apart from the bench so that its peak RSS is the import's own, not the generator's.
+"""
+
+from __future__ import annotations
+
+import json
+import resource
+import sys
+import time
+from pathlib import Path
+
+
+def main(bucket: str, key: str) -> None:
+    from localcloud.context import LocalContext
+    from sample_event.index import handler
+
+    event = {
+        "Records": [
+            {
+                "eventSource": "aws:s3",
+                "eventName": "ObjectCreated:Put",
+                "s3": {"bucket": {"name": bucket}, "object": {"key": key, "size": 0}},
+            }
+        ]
+    }
+    baseline_kb = _peak_rss_kb()
+    started = time.perf_counter()
+    result = handler(event, LocalContext("sample_event", timeout_seconds=900))
+    seconds = time.perf_counter() - started
+    peak_kb = _peak_rss_kb()
+    print(
+        json.dumps({"seconds": seconds, "peak_kb": peak_kb, "baseline_kb": baseline_kb, **result})
+    )
+
+
+def _peak_rss_kb() -> int:
+    # ru_maxrss survives exec on Linux: a child forked from a big parent would report the
+    # parent's peak. VmHWM belongs to this process image alone.
+    try:
+        with Path("/proc/self/status").open(encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
