@@ -277,3 +277,23 @@ def test_rejected_rows_are_listed_with_line_and_reason_and_formulas_neutralised(
     for cells in rows[1:]:
         assert not cells[1].startswith(("=", "+", "-", "@", "\t", "\r"))
         assert not cells[2].startswith(("=", "+", "-", "@", "\t", "\r"))
+
+
+def test_many_rejects_stream_to_a_multipart_report(
+    upload: Any, invoke: Any, users: Any, ledger: Any, report: Any, s3_client: Any
+) -> None:
+    # GIVEN ~10 MB of rejected rows (more fields than the header), more than one upload part
+    long_name = "n" * 900
+    body = "name,email\n" + f"{long_name},a@example.com,extra\n" * 10_000 + "Ok,ok@example.com\n"
+    obj = upload(body)
+    invoke(obj.s3_event())
+    assert users() == [("Ok", "ok@example.com")]
+    [row] = ledger()
+    assert (row["rows_read"], row["inserted"], row["rejected"]) == (10_001, 1, 10_000)
+    rows = report(obj.bucket, "reports/users.csv.rejected.csv")
+    assert len(rows) == 10_001
+    assert rows[1] == ["2", long_name, "a@example.com", "the row has 3 fields, the header 2"]
+    assert rows[-1][0] == "10001"
+    # A multipart upload's ETag ends with its number of parts.
+    head = s3_client.head_object(Bucket=obj.bucket, Key="reports/users.csv.rejected.csv")
+    assert head["ETag"].endswith('-2"')

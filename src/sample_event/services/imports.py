@@ -126,12 +126,12 @@ def _stage(
 
 
 def _taken(conn: Connection[Any], ref: ObjectRef, import_id: str) -> ImportSummary:
-    summary = ImportSummary(import_id, "duplicate-delivery", error=ledger.status(conn, ref))
+    status = ledger.status(conn, ref)
     logger.info(
         "import skipped: this object version is already handled",
-        extra={"import_id": import_id, "ledger_status": summary.error},
+        extra={"import_id": import_id, "ledger_status": status},
     )
-    return summary
+    return ImportSummary(import_id, "duplicate-delivery", error=f"ledger status: {status}")
 
 
 def _log(ref: ObjectRef, summary: ImportSummary) -> None:
