@@ -37,14 +37,16 @@ def executed_check(
     s3_client: S3Client,
     workdir: Path,
     log: Callable[[str], object] = lambda _line: None,
+    functions: tuple[str, ...] = ("sample_api", "sample_event", "migrator"),
 ) -> list[str]:
-    """Run every function's scenario from dist/ for target (this machine's architecture)."""
+    """Run each function's scenario from dist/ for target (this machine's architecture)."""
     python = find_python(target.python_version)
     sdk = sandbox.runtime_sdk(target, python, CACHE, PROJECT)
     events = scenarios.load_events(PROJECT / "events")
     endpoint = s3_client.meta.endpoint_url
+    layer = sandbox.unpack_layer(dist / f"layer-{target.arch}.zip", workdir)
     problems: list[str] = []
-    for function in ("sample_api", "sample_event", "migrator"):
+    for function in functions:
         migrated = function != "migrator"
         with throwaway_database(server_url, migrated=migrated) as database_url:
             if function == "sample_api":
@@ -54,9 +56,7 @@ def executed_check(
             else:
                 scenario = scenarios.migrator_scenario(database_url)
             root = workdir / function
-            box = sandbox.unpack(
-                dist / f"{function}.zip", dist / f"layer-{target.arch}.zip", root, sdk
-            )
+            box = sandbox.unpack(dist / f"{function}.zip", layer, root, sdk)
             env = sandbox.lambda_environment(function, _settings(database_url, endpoint))
             report = sandbox.run(python, box, scenario.calls, env, root)
             found = _problems(scenario, report, box)

@@ -6,11 +6,10 @@ import os
 import re
 import shutil
 import subprocess
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
     from buildtools.target import Target
 
 # In the Lambda Python runtimes already (/var/runtime), and needed by nothing else we ship:
@@ -21,10 +20,11 @@ RUNTIME_PROVIDED = frozenset(
 
 
 def uv_binary() -> str:
-    """The uv the Makefile chose ($UV), else the one on PATH."""
-    found = shutil.which(os.environ.get("UV", "uv")) or shutil.which("uv")
+    """The uv running us (`uv run` sets $UV), else the one on PATH, else the Makefile's."""
+    project_uv = Path(__file__).resolve().parents[2] / ".tools" / "bin" / "uv"
+    found = shutil.which(os.environ.get("UV", "uv")) or shutil.which(project_uv)
     if found is None:
-        raise RuntimeError("uv not found: run through `make build`, or put uv on PATH")
+        raise RuntimeError("uv not found: run through `make`, or put uv on PATH")
     return found
 
 

@@ -29,13 +29,19 @@ class Sandbox:
         return (str(self.task), str(self.layer), str(self.runtime), stdlib)
 
 
-def unpack(function_zip: Path, layer_zip: Path, root: Path, runtime_sdk: Path) -> Sandbox:
-    """Extract the function to root/var/task and the layer to root/opt (so root/opt/python)."""
-    task, opt = root / "var" / "task", root / "opt"
-    for archive_path, destination in ((function_zip, task), (layer_zip, opt)):
-        with zipfile.ZipFile(archive_path) as archive:
-            archive.extractall(destination)
-    return Sandbox(task=task, layer=opt / "python", runtime=runtime_sdk)
+def unpack(function_zip: Path, layer: Path, root: Path, runtime_sdk: Path) -> Sandbox:
+    """Extract the function to root/var/task; layer is an extracted layer's python/ folder."""
+    task = root / "var" / "task"
+    with zipfile.ZipFile(function_zip) as archive:
+        archive.extractall(task)
+    return Sandbox(task=task, layer=layer, runtime=runtime_sdk)
+
+
+def unpack_layer(layer_zip: Path, root: Path) -> Path:
+    """Extract a layer to root/opt, as Lambda does; returns root/opt/python."""
+    with zipfile.ZipFile(layer_zip) as archive:
+        archive.extractall(root / "opt")
+    return root / "opt" / "python"
 
 
 def runtime_sdk(target: Target, python: Path, cache: Path, project: Path) -> Path:

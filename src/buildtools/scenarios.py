@@ -54,20 +54,24 @@ def api_scenario(events: dict[str, dict[str, Any]]) -> Scenario:
 
 
 def event_scenario(events: dict[str, dict[str, Any]], s3: S3Client, database_url: str) -> Scenario:
-    """Each S3-shaped event, pointed at a CSV of one new user uploaded for it alone.
+    """Each other event, pointed at a CSV of one new user uploaded for it alone.
 
     Each event gets its own key (the event's, suffixed with the event's name) so that one
     upload never replaces the object another event describes.
     """
     scenario = Scenario("sample_event")
+    everything: list[str] = []
     for name, event in events.items():
-        if not _is_s3_event(event):
+        if "httpMethod" in event:
             continue
         uploaded: list[str] = []
-        prepared = _prepare(event, s3, name, uploaded)
+        prepared = _prepare(copy.deepcopy(event), s3, name, uploaded)
         scenario.calls.append(_handler_call("sample_event", prepared))
         scenario.checks.append(_no_failure_check(len(scenario.calls) - 1, name))
         scenario.checks.append(_imported_check(database_url, name, uploaded))
+        everything.extend(uploaded)
+    if not everything:
+        scenario.checks.append(lambda _report: "no event in events/ points at an imports/*.csv")
     return scenario
 
 
@@ -138,43 +142,24 @@ def _imported_check(
     return check
 
 
-def _wrapped(record: dict[str, Any]) -> tuple[str, dict[str, Any]] | None:
-    """An SQS body or SNS message holding a notification as a JSON string: (field, parsed)."""
-    for holder, name in ((record, "body"), (record.get("Sns", {}), "Message")):
-        text = holder.get(name)
-        if isinstance(text, str) and text.lstrip().startswith("{"):
-            return name, json.loads(text)
-    return None
+def _prepare(node: Any, s3: S3Client, label: str, uploaded: list[str]) -> Any:
+    """Upload an object wherever the event describes one (S3, SQS, SNS or EventBridge shape).
 
-
-def _is_s3_event(event: dict[str, Any]) -> bool:
-    if event.get("source") == "aws.s3" and "detail" in event:
-        return True
-    for record in event.get("Records", []):
-        inner = _wrapped(record)
-        if "s3" in record or (inner is not None and _is_s3_event(inner[1])):
-            return True
-    return False
-
-
-def _prepare(
-    event: dict[str, Any], s3: S3Client, label: str, uploaded: list[str]
-) -> dict[str, Any]:
-    """A copy of the event whose objects exist, with their real key, ETag and version id.
-
-    uploaded receives the email of each object the importer should import.
+    Edits the object descriptions in place (real key, ETag and version id) and re-encodes the
+    JSON strings that SQS bodies and SNS messages wrap them in.
     """
-    prepared = copy.deepcopy(event)
-    if prepared.get("source") == "aws.s3" and "detail" in prepared:
-        _upload(s3, prepared["detail"], label, uploaded)
-    for record in prepared.get("Records", []):
-        if "s3" in record:
-            _upload(s3, record["s3"], label, uploaded)
-        elif (inner := _wrapped(record)) is not None:
-            name, parsed = inner
-            holder = record if name == "body" else record["Sns"]
-            holder[name] = json.dumps(_prepare(parsed, s3, label, uploaded))
-    return prepared
+    if isinstance(node, list):
+        for item in node:
+            _prepare(item, s3, label, uploaded)
+    elif isinstance(node, dict):
+        if isinstance(node.get("bucket"), dict) and isinstance(node.get("object"), dict):
+            _upload(s3, node, label, uploaded)
+        for field_name, value in node.items():
+            if field_name in ("body", "Message") and isinstance(value, str) and value[:1] == "{":
+                node[field_name] = json.dumps(_prepare(json.loads(value), s3, label, uploaded))
+            else:
+                _prepare(value, s3, label, uploaded)
+    return node
 
 
 def _upload(s3: S3Client, obj: dict[str, Any], label: str, uploaded: list[str]) -> None:
