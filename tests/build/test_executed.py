@@ -42,8 +42,9 @@ def test_a_layer_without_the_psycopg_binary_is_refused(
     ):
         for info in original.infolist():
             if not info.filename.startswith("python/psycopg_binary"):
+                data = original.read(info)
                 info.compress_type = zipfile.ZIP_STORED  # quicker, and beside the point here
-                copy.writestr(info, original.read(info))
+                copy.writestr(info, data)
     # WHEN the executed check runs
     run = tmp_path / "run"
     run.mkdir()
