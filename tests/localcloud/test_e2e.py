@@ -1,0 +1,280 @@
+"""`make dev` end to end over real sockets: one `python -m localcloud` for the whole module.
+
+The steps run in file order against the same running stack; the last one stops it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import queue
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+import pytest
+
+from localcloud.instance import read_state
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Iterator
+
+    from mypy_boto3_s3 import S3Client
+
+REPO = Path(__file__).resolve().parents[2]
+READY_TIMEOUT = 60  # generous: the suite shares two cores with other test workers
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+class Dev:
+    """The running local cloud: its process, its console lines, its endpoints."""
+
+    def __init__(self, data_dir: Path) -> None:
+        self.data_dir = data_dir
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("AWS_", "DATABASE_URL", "LOG_LEVEL", "POWERTOOLS_"))
+        }
+        env.update(
+            PYTHONPATH=str(REPO / "src"),
+            LOCAL_DATA_DIR=str(data_dir),
+            API_PORT=str(free_port()),
+            S3_PORT=str(free_port()),
+            DB_STATEMENT_TIMEOUT_MS="30000",  # the lock in the retry test must not time out
+            PYTHONUNBUFFERED="1",
+        )
+        self.env = env
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "localcloud"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        self.lines: queue.Queue[str] = queue.Queue()
+        self.output: list[str] = []
+        threading.Thread(target=self._read, daemon=True).start()
+        self.ready_line = self.wait_for("ready in", READY_TIMEOUT)
+        state = read_state(data_dir)
+        assert state is not None
+        self.state = state
+        self.api = state["api_url"]
+
+    def _read(self) -> None:
+        assert self.process.stdout is not None
+        for line in self.process.stdout:
+            self.output.append(line)
+            self.lines.put(line)
+
+    def wait_for(self, text: str, timeout: float) -> str:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.lines.get(timeout=0.1)
+            except queue.Empty:
+                if self.process.poll() is not None:
+                    break
+                continue
+            if text in line:
+                return line
+        raise AssertionError(f"no {text!r} line; console:\n{''.join(self.output)}")
+
+    def s3(self) -> S3Client:
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.state["s3_endpoint"],
+            aws_access_key_id="localcloud",
+            aws_secret_access_key="localcloud",  # noqa: S106 (docker-compose's, not a secret)
+            region_name="us-east-1",
+        )
+
+    def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
+        data = None if body is None else json.dumps(body).encode()
+        request = urllib.request.Request(self.api + path, data=data, method=method)  # noqa: S310
+        request.add_header("Content-Type", "application/json")
+        try:
+            with urllib.request.urlopen(request, timeout=30) as response:  # noqa: S310
+                return response.status, json.loads(response.read())
+        except urllib.error.HTTPError as error:
+            return error.code, json.loads(error.read())
+
+
+@pytest.fixture(scope="module")
+def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dev]:
+    running = Dev(tmp_path_factory.mktemp("localcloud"))
+    yield running
+    if running.process.poll() is None:
+        running.process.send_signal(signal.SIGINT)
+        running.process.wait(timeout=30)
+
+
+def emails(dev: Dev) -> set[str]:
+    status, page = dev.call("GET", "/users?limit=100")
+    assert status == 200
+    return {user["email"] for user in page["items"]}
+
+
+def wait_until(condition: Callable[[], bool], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "condition not met in time"
+        time.sleep(0.05)
+
+
+def wait_for_report(s3: S3Client, bucket: str, key: str, timeout: float) -> dict[str, Any]:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            report: dict[str, Any] = json.loads(
+                s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+            )
+            return report
+        except s3.exceptions.NoSuchKey:
+            time.sleep(0.05)
+    raise AssertionError(f"no report at {key}")
+
+
+def test_ready_line_lists_endpoints_commands_and_time(dev: Dev) -> None:
+    assert dev.api in dev.ready_line
+    assert f"{dev.api}/docs" in dev.ready_line
+    assert dev.state["s3_endpoint"] in dev.ready_line
+    assert "make seed" in dev.ready_line and "make invoke" in dev.ready_line
+    assert float(dev.ready_line.split("ready in ")[1].split(" s")[0]) > 0
+
+
+def test_post_a_user_then_get_it(dev: Dev) -> None:
+    status, created = dev.call("POST", "/users", {"name": "Eve", "email": "eve@example.com"})
+    assert status == 201
+    status, fetched = dev.call("GET", f"/users/{created['id']}")
+    assert (status, fetched) == (200, created)
+    assert "sample_api    POST /users" in dev.wait_for("POST /users", 5)
+
+
+def test_uploaded_csv_users_appear_within_10_s_and_its_report_is_written(dev: Dev) -> None:
+    # GIVEN
+    s3, bucket = dev.s3(), dev.state["bucket"]
+    rows = "".join(f"csv{n}@example.com,User {n}\r\n" for n in range(5))
+    # WHEN
+    started = time.monotonic()
+    s3.put_object(Bucket=bucket, Key="imports/e2e.csv", Body=f"Email,Name\r\n{rows}".encode())
+    # THEN
+    expected = {f"csv{n}@example.com" for n in range(5)}
+    while not expected <= emails(dev):
+        assert time.monotonic() - started < 10, "users not visible within 10 s"
+        time.sleep(0.1)
+    report = wait_for_report(s3, bucket, "reports/e2e.csv.json", 10)
+    assert report["status"] == "completed"
+    assert (report["rows_read"], report["inserted"], report["rejected"]) == (5, 5, 0)
+
+
+def test_import_that_fails_transiently_is_retried_to_success(dev: Dev) -> None:
+    # GIVEN the users table locked, so that the import blocks inside its transaction
+    s3, bucket = dev.s3(), dev.state["bucket"]
+    with psycopg.connect(dev.state["database_url"], autocommit=True) as admin:
+        locker = psycopg.connect(dev.state["database_url"])
+        locker.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
+        s3.put_object(
+            Bucket=bucket, Key="imports/retry.csv", Body=b"name,email\nRay,ray@example.com\n"
+        )
+        # WHEN the import's backend is terminated while it waits on the lock
+        pid = None
+        deadline = time.monotonic() + 15
+        while pid is None and time.monotonic() < deadline:
+            row = admin.execute(
+                "SELECT pid FROM pg_stat_activity "
+                "WHERE application_name = 'sample_event' AND wait_event_type = 'Lock'"
+            ).fetchone()
+            pid = row[0] if row else None
+            time.sleep(0.05)
+        assert pid is not None, "the import never blocked on the lock"
+        admin.execute("SELECT pg_terminate_backend(%s)", [pid])
+        locker.close()
+    # THEN the poller says so, the record comes back, and the second attempt imports the row
+    assert "failed (receive 1), retried" in dev.wait_for("retry.csv: failed", 15)
+    report = wait_for_report(s3, bucket, "reports/retry.csv.json", 15)
+    assert report["status"] == "completed" and report["inserted"] == 1
+    # (the importer writes the report inside its transaction: the rows follow in a moment)
+    wait_until(lambda: "ray@example.com" in emails(dev), 5)
+
+
+def test_make_invoke_runs_each_sample_event_against_the_running_stack(dev: Dev) -> None:
+    # GIVEN the object the sample events name (make seed uploads the same file)
+    dev.s3().upload_file(
+        str(REPO / "sample_users.csv"), dev.state["bucket"], "imports/sample_users.csv"
+    )
+    events = sorted(str(path) for path in (REPO / "events").glob("*.json"))
+    # WHEN
+    result = subprocess.run(
+        [sys.executable, "-m", "localcloud.invoke", *events],
+        env=dev.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    # THEN every event ran, on the running stack, without a crash
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.count("using the running local cloud") == len(events)
+    assert result.stderr.count("--- sample_") == len(events)
+    assert '"statusCode": 200' in result.stdout
+    assert '"batchItemFailures": []' in result.stdout
+
+
+def test_make_import_uploads_waits_for_the_report_and_prints_it(dev: Dev) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "localcloud.upload", str(REPO / "sample_users.csv")],
+        env=dev.env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "imports/sample_users.csv:" in result.stdout
+    assert "ada.example01@example.com" in emails(dev)
+
+
+def test_second_instance_on_the_same_data_says_so(dev: Dev) -> None:
+    second = subprocess.run(
+        [sys.executable, "-m", "localcloud"],
+        env=dev.env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert second.returncode == 1
+    assert f"already running for {dev.data_dir} (pid {dev.process.pid}" in second.stderr
+
+
+def test_sigint_exits_0_and_leaves_no_process(dev: Dev) -> None:
+    import psutil
+
+    # GIVEN every process the stack started, PostgreSQL's postmaster included
+    postmaster = int((dev.data_dir / "postgres" / "postmaster.pid").read_text().split()[0])
+    started = [psutil.Process(postmaster), *psutil.Process(dev.process.pid).children(True)]
+    # WHEN
+    dev.process.send_signal(signal.SIGINT)
+    # THEN
+    assert dev.process.wait(timeout=30) == 0
+    _, alive = psutil.wait_procs(started, timeout=10)
+    assert alive == []
+    assert "stopped" in dev.output[-1]
+    assert read_state(dev.data_dir) is None

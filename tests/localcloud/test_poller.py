@@ -1,0 +1,158 @@
+"""S3 -> SQS -> function on moto's real HTTP API: notification filter, retries, dead letters."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+from localcloud import emulator
+from localcloud.poller import Poller
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from mypy_boto3_s3 import S3Client
+    from mypy_boto3_sqs import SQSClient
+
+    from localcloud.functions import FunctionHost
+
+# Fails each record whose object key appears in FAIL_KEYS fewer times than FAIL_TIMES allows.
+FLAKY_HANDLER = """
+import json
+FAIL_TIMES = {fail_times}
+SEEN = {{}}
+CALLS = []
+
+def handler(event, context):
+    failures = []
+    for record in event["Records"]:
+        body = json.loads(record["body"])
+        keys = [r["s3"]["object"]["key"] for r in body.get("Records", [])]
+        CALLS.append(keys or [body.get("Event")])
+        for key in keys:
+            SEEN[key] = SEEN.get(key, 0) + 1
+            if SEEN[key] <= FAIL_TIMES:
+                failures.append({{"itemIdentifier": record["messageId"]}})
+    return {{"batchItemFailures": failures}}
+"""
+
+
+@pytest.fixture
+def sqs_client(s3_endpoint: str) -> SQSClient:
+    import boto3
+
+    return boto3.client("sqs", endpoint_url=s3_endpoint)
+
+
+@pytest.fixture
+def wired(s3_client: S3Client, sqs_client: SQSClient) -> tuple[str, emulator.Queues]:
+    """A bucket whose imports/*.csv notify a fresh queue with a dead-letter queue."""
+    bucket = f"wired-{uuid.uuid4().hex[:10]}"
+    emulator.create_bucket(s3_client, bucket)
+    queues = emulator.create_queues(sqs_client, bucket)
+    emulator.notify_queue(s3_client, bucket, queues.arn)
+    drain(sqs_client, queues.url)  # the s3:TestEvent S3 sends when a notification is set
+    return bucket, queues
+
+
+def drain(sqs: SQSClient, url: str) -> list[dict[str, Any]]:
+    bodies = []
+    while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
+        for message in messages:
+            bodies.append(json.loads(message["Body"]))
+            sqs.delete_message(QueueUrl=url, ReceiptHandle=message["ReceiptHandle"])
+    return bodies
+
+
+def module_of(host: FunctionHost) -> Any:
+    import sys
+
+    return sys.modules[host.handler.rpartition(".")[0]]
+
+
+def test_only_new_csv_objects_under_imports_notify_the_queue(
+    s3_client: S3Client, sqs_client: SQSClient, wired: tuple[str, emulator.Queues]
+) -> None:
+    bucket, queues = wired
+    for key in ("imports/a.csv", "imports/b.txt", "reports/a.csv", "imports/sub/c.csv"):
+        s3_client.put_object(Bucket=bucket, Key=key, Body=b"name,email\n")
+    bodies = drain(sqs_client, queues.url)
+    keys = sorted(body["Records"][0]["s3"]["object"]["key"] for body in bodies)
+    # moto URL-encodes the key in full ("/" too), as S3 encodes it in part: decode both ways
+    assert [key.replace("%2F", "/") for key in keys] == ["imports/a.csv", "imports/sub/c.csv"]
+    assert all(body["Records"][0]["eventName"].startswith("ObjectCreated:") for body in bodies)
+
+
+def test_failed_record_is_retried_then_deleted(
+    s3_client: S3Client,
+    sqs_client: SQSClient,
+    wired: tuple[str, emulator.Queues],
+    function_package: Callable[[str], FunctionHost],
+) -> None:
+    # GIVEN a function that fails each object once
+    bucket, queues = wired
+    host = function_package(FLAKY_HANDLER.format(fail_times=1))
+    poller = Poller(sqs_client, queues, host, max_receives=3, retry_delay=0)
+    s3_client.put_object(Bucket=bucket, Key="imports/flaky.csv", Body=b"name,email\n")
+    # WHEN the poller runs until the queue is empty
+    assert poller.poll_once(wait_seconds=1) == 1
+    assert poller.poll_once(wait_seconds=1) == 1
+    assert poller.poll_once(wait_seconds=0) == 0
+    # THEN the function saw it twice, and nothing is left, in the queue or its DLQ
+    assert module_of(host).SEEN == {"imports%2Fflaky.csv": 2}
+    assert drain(sqs_client, queues.url) == []
+    assert drain(sqs_client, queues.dlq_url) == []
+
+
+def test_record_failing_every_time_ends_in_the_dead_letter_queue(
+    s3_client: S3Client,
+    sqs_client: SQSClient,
+    wired: tuple[str, emulator.Queues],
+    function_package: Callable[[str], FunctionHost],
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    bucket, queues = wired
+    host = function_package(FLAKY_HANDLER.format(fail_times=99))
+    poller = Poller(sqs_client, queues, host, max_receives=3, retry_delay=0)
+    s3_client.put_object(Bucket=bucket, Key="imports/poison.csv", Body=b"x")
+    for _ in range(3):
+        assert poller.poll_once(wait_seconds=1) == 1
+    assert poller.poll_once(wait_seconds=0) == 0  # SQS moved it on this receive
+    dead = drain(sqs_client, queues.dlq_url)
+    assert [body["Records"][0]["s3"]["object"]["key"] for body in dead] == ["imports%2Fpoison.csv"]
+    assert "imports/poison.csv: failed 3 times, moved to the dead-letter queue" in (
+        capsys.readouterr().out
+    )
+
+
+def test_crash_fails_the_whole_batch(
+    s3_client: S3Client,
+    sqs_client: SQSClient,
+    wired: tuple[str, emulator.Queues],
+    function_package: Callable[[str], FunctionHost],
+) -> None:
+    # GIVEN a function that crashes on its first invocation only
+    bucket, queues = wired
+    host = function_package(
+        "CALLS = 0\n"
+        "def handler(event, context):\n"
+        "    global CALLS\n"
+        "    CALLS += 1\n"
+        "    if CALLS == 1:\n"
+        "        raise RuntimeError('first call crashes')\n"
+        "    return {'batchItemFailures': []}\n"
+    )
+    poller = Poller(sqs_client, queues, host, max_receives=3, retry_delay=0)
+    for name in ("a", "b"):
+        s3_client.put_object(Bucket=bucket, Key=f"imports/{name}.csv", Body=b"x")
+    # WHEN
+    received = 0
+    while count := poller.poll_once(wait_seconds=1):
+        received += count
+    # THEN both messages came back after the crash and were deleted after the success
+    assert received >= 4
+    assert drain(sqs_client, queues.url) == []
+    assert drain(sqs_client, queues.dlq_url) == []
