@@ -65,7 +65,7 @@ def event_scenario(events: dict[str, dict[str, Any]], s3: S3Client, database_url
         if "httpMethod" in event:
             continue
         uploaded: list[str] = []
-        prepared = _prepare(copy.deepcopy(event), s3, name, uploaded)
+        prepared = prepare_event(copy.deepcopy(event), s3, name, uploaded)
         scenario.calls.append(_handler_call("sample_event", prepared))
         scenario.checks.append(_no_failure_check(len(scenario.calls) - 1, name))
         scenario.checks.append(_imported_check(database_url, name, uploaded))
@@ -142,7 +142,7 @@ def _imported_check(
     return check
 
 
-def _prepare(node: Any, s3: S3Client, label: str, uploaded: list[str]) -> Any:
+def prepare_event(node: Any, s3: S3Client, label: str, uploaded: list[str]) -> Any:
     """Upload an object wherever the event describes one (S3, SQS, SNS or EventBridge shape).
 
     Edits the object descriptions in place (real key, ETag and version id) and re-encodes the
@@ -150,15 +150,15 @@ def _prepare(node: Any, s3: S3Client, label: str, uploaded: list[str]) -> Any:
     """
     if isinstance(node, list):
         for item in node:
-            _prepare(item, s3, label, uploaded)
+            prepare_event(item, s3, label, uploaded)
     elif isinstance(node, dict):
         if isinstance(node.get("bucket"), dict) and isinstance(node.get("object"), dict):
             _upload(s3, node, label, uploaded)
         for field_name, value in node.items():
             if field_name in ("body", "Message") and isinstance(value, str) and value[:1] == "{":
-                node[field_name] = json.dumps(_prepare(json.loads(value), s3, label, uploaded))
+                node[field_name] = json.dumps(prepare_event(json.loads(value), s3, label, uploaded))
             else:
-                _prepare(value, s3, label, uploaded)
+                prepare_event(value, s3, label, uploaded)
     return node
 
 
