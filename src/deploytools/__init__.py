@@ -1,0 +1,1 @@
+"""Local tooling that deploys the stacks to AWS; never shipped in a function or layer."""

@@ -1,0 +1,95 @@
+"""`aws cloudformation deploy` and `delete-stack`, done with boto3 (the aws CLI is optional)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from deploytools.render import CAPABILITIES
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
+
+# A first creation that failed leaves a stack that can only be deleted.
+_DEAD_ON_ARRIVAL = frozenset({"ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS"})
+_NO_CHANGES = "No updates are to be performed"
+
+
+def stack_status(cfn: Any, stack_name: str) -> str | None:
+    """The stack's status, or None when it does not exist."""
+    from botocore.exceptions import ClientError
+
+    try:
+        stacks = cfn.describe_stacks(StackName=stack_name)["Stacks"]
+    except ClientError as exc:
+        if "does not exist" in str(exc):
+            return None
+        raise
+    return str(stacks[0]["StackStatus"]) if stacks else None
+
+
+def deploy(
+    cfn: Any, stack_name: str, template_body: str, parameters: Mapping[str, str]
+) -> dict[str, str]:
+    """Create or update and wait, like the CLI's deploy; returns the stack's outputs.
+
+    Same semantics as `aws cloudformation deploy --no-fail-on-empty-changeset`: parameters
+    not given keep their previous values, and an update with no change is not an error.
+    """
+    from botocore.exceptions import ClientError
+
+    status = stack_status(cfn, stack_name)
+    if status in _DEAD_ON_ARRIVAL:
+        delete(cfn, stack_name)
+        status = None
+    params: list[dict[str, Any]] = [
+        {"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()
+    ]
+    request = {
+        "StackName": stack_name,
+        "TemplateBody": template_body,
+        "Capabilities": list(CAPABILITIES),
+    }
+    if status is None:
+        cfn.create_stack(**request, Parameters=params)
+        cfn.get_waiter("stack_create_complete").wait(
+            StackName=stack_name, WaiterConfig={"Delay": 10, "MaxAttempts": 180}
+        )
+        return outputs(cfn, stack_name)
+    declared = {
+        p["ParameterKey"]
+        for p in cfn.get_template_summary(TemplateBody=template_body)["Parameters"]
+    }
+    previous = cfn.describe_stacks(StackName=stack_name)["Stacks"][0].get("Parameters", [])
+    # The previous values themselves rather than UsePreviousValue: the same for parameters
+    # without NoEcho (none here), and what moto's rehearsal understands too.
+    params += [
+        {"ParameterKey": p["ParameterKey"], "ParameterValue": p["ParameterValue"]}
+        for p in previous
+        if p["ParameterKey"] not in parameters and p["ParameterKey"] in declared
+    ]
+    try:
+        cfn.update_stack(**request, Parameters=params)
+    except ClientError as exc:
+        if _NO_CHANGES in str(exc):
+            return outputs(cfn, stack_name)
+        raise
+    cfn.get_waiter("stack_update_complete").wait(
+        StackName=stack_name, WaiterConfig={"Delay": 10, "MaxAttempts": 180}
+    )
+    return outputs(cfn, stack_name)
+
+
+def outputs(cfn: Any, stack_name: str) -> dict[str, str]:
+    """The stack's outputs by key."""
+    stack = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]
+    return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
+
+
+def delete(cfn: Any, stack_name: str) -> None:
+    """Delete the stack and wait; a stack that does not exist is already deleted."""
+    if stack_status(cfn, stack_name) is None:
+        return
+    cfn.delete_stack(StackName=stack_name)
+    cfn.get_waiter("stack_delete_complete").wait(
+        StackName=stack_name, WaiterConfig={"Delay": 15, "MaxAttempts": 240}
+    )

@@ -1,0 +1,116 @@
+"""Runs a plan against AWS with boto3; every client is a parameter, so moto can stand in."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from deploytools import cloudformation
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from deploytools.plan import Config, DeployPlan, DestroyPlan, StackDeploy
+
+    Say = Callable[[str], None]
+
+
+def read_template(step: StackDeploy) -> str:
+    """The template as written; the rehearsal passes another reader."""
+    return step.template.read_text(encoding="utf-8")
+
+
+def ensure_bucket(s3: Any, config: Config) -> bool:
+    """Create the private artifacts bucket when it is missing; True when it was created."""
+    from botocore.exceptions import ClientError
+
+    try:
+        s3.head_bucket(Bucket=config.artifacts_bucket)
+        return False
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket"):
+            raise
+    location = {} if config.region == "us-east-1" else {"LocationConstraint": config.region}
+    s3.create_bucket(Bucket=config.artifacts_bucket, CreateBucketConfiguration=location)
+    s3.put_public_access_block(
+        Bucket=config.artifacts_bucket,
+        PublicAccessBlockConfiguration={
+            "BlockPublicAcls": True,
+            "IgnorePublicAcls": True,
+            "BlockPublicPolicy": True,
+            "RestrictPublicBuckets": True,
+        },
+    )
+    return True
+
+
+def deploy(
+    plan: DeployPlan,
+    clients: dict[str, Any],
+    say: Say,
+    *,
+    template: Callable[[StackDeploy], str] = read_template,
+    migrate: bool = True,
+) -> dict[str, str]:
+    """Upload, deploy the four stacks, migrate; returns the outputs of the last two stacks."""
+    missing = [str(u.path) for u in plan.uploads if not u.path.is_file()]
+    if missing:
+        raise FileNotFoundError(f"build the artifacts first (make build): {', '.join(missing)}")
+    s3, cfn = clients["s3"], clients["cloudformation"]
+    if ensure_bucket(s3, plan.config):
+        say(f"created s3://{plan.config.artifacts_bucket}")
+    for upload in plan.uploads:
+        s3.upload_file(str(upload.path), plan.config.artifacts_bucket, upload.key)
+        say(f"uploaded {upload.path.name} -> {upload.key}")
+    results: dict[str, str] = {}
+    for step in plan.stacks:
+        if step.stack == "s3-lambda" and migrate:
+            say(f"migrations: {run_migrations(clients['lambda'], plan.migrator)}")
+        say(f"deploying {step.stack_name} ...")
+        outputs = cloudformation.deploy(cfn, step.stack_name, template(step), step.parameters)
+        results.update(outputs)
+    return results
+
+
+def run_migrations(lambda_client: Any, function_name: str) -> list[str]:
+    """Invoke the migrations function and wait; raises with its error if it failed."""
+    response = lambda_client.invoke(FunctionName=function_name, Payload=b"{}")
+    payload = json.loads(response["Payload"].read() or b"null")
+    if response.get("FunctionError"):
+        raise RuntimeError(f"migrations failed: {payload}")
+    return list(payload.get("applied", []))
+
+
+def destroy(
+    plan: DestroyPlan,
+    clients: dict[str, Any],
+    say: Say,
+    *,
+    template: Callable[[StackDeploy], str] = read_template,
+) -> None:
+    """Lift the database's deletion protection, empty the bucket, delete in reverse order."""
+    cfn = clients["cloudformation"]
+    step = plan.unprotect
+    if cloudformation.stack_status(cfn, step.stack_name) is not None:
+        say(f"turning deletion protection off on {step.stack_name}")
+        cloudformation.deploy(cfn, step.stack_name, template(step), step.parameters)
+    if cloudformation.stack_status(cfn, plan.import_stack) is not None:
+        bucket = cloudformation.outputs(cfn, plan.import_stack).get("ImportBucketName")
+        if bucket:
+            say(f"emptying s3://{bucket} ({empty_bucket(clients['s3'], bucket)} versions)")
+    for stack_name in plan.deletions:
+        say(f"deleting {stack_name} ...")
+        cloudformation.delete(cfn, stack_name)
+    say("done; the database was kept as a final snapshot (aws rds describe-db-snapshots)")
+
+
+def empty_bucket(s3: Any, bucket: str) -> int:
+    """Delete every object version and delete marker; returns how many."""
+    count = 0
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+        items = [*page.get("Versions", []), *page.get("DeleteMarkers", [])]
+        if items:
+            keys = [{"Key": i["Key"], "VersionId": i["VersionId"]} for i in items]
+            s3.delete_objects(Bucket=bucket, Delete={"Objects": keys, "Quiet": True})
+            count += len(keys)
+    return count

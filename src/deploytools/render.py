@@ -1,0 +1,98 @@
+"""The plans as the aws CLI commands they are equivalent to (`make deploy-plan`)."""
+
+from __future__ import annotations
+
+import shlex
+from typing import TYPE_CHECKING
+
+from deploytools.plan import ROOT
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
+    from deploytools.plan import DeployPlan, DestroyPlan, StackDeploy
+
+CAPABILITIES = ("CAPABILITY_IAM",)
+
+
+def deploy_command(step: StackDeploy, region: str) -> list[str]:
+    """`aws cloudformation deploy` for one stack; unnamed parameters keep their previous values."""
+    overrides = [f"{name}={value}" for name, value in step.parameters.items()]
+    return [
+        *("aws", "cloudformation", "deploy", "--region", region),
+        *("--stack-name", step.stack_name, "--template-file", _relative(step.template)),
+        *("--capabilities", *CAPABILITIES, "--no-fail-on-empty-changeset"),
+        *("--parameter-overrides", *overrides),
+    ]
+
+
+def _relative(path: Path) -> str:
+    return str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+
+
+def deploy_commands(plan: DeployPlan) -> list[list[str]]:
+    """Every command of `make deploy` after the build, in order."""
+    config = plan.config
+    bucket = config.artifacts_bucket
+    region = config.region
+    commands = [
+        ["aws", "sts", "get-caller-identity", "--query", "Account", "--output", "text"],
+        ["aws", "s3api", "head-bucket", "--bucket", bucket],
+        ["aws", "s3", "mb", f"s3://{bucket}", "--region", region, "# only when it is missing"],
+        *(
+            ["aws", "s3", "cp", str(upload.path), f"s3://{bucket}/{upload.key}"]
+            for upload in plan.uploads
+        ),
+    ]
+    deploys = [deploy_command(step, region) for step in plan.stacks]
+    # Migrations run once the migrations function exists (apigateway-lambda) and before the
+    # importer's new code goes live.
+    commands += deploys[:3]
+    commands.append(
+        [
+            *("aws", "lambda", "invoke", "--region", region, "--function-name", plan.migrator),
+            *("--cli-binary-format", "raw-in-base64-out", "--payload", "{}", "/dev/stdout"),
+        ]
+    )
+    commands += deploys[3:]
+    for step in plan.stacks[2:]:
+        commands.append(
+            [
+                *("aws", "cloudformation", "describe-stacks", "--region", region),
+                *("--stack-name", step.stack_name, "--query", "Stacks[0].Outputs"),
+            ]
+        )
+    return commands
+
+
+def destroy_commands(plan: DestroyPlan) -> list[list[str]]:
+    """Every command of `make destroy`, in order."""
+    region = plan.config.region
+    commands = [
+        deploy_command(plan.unprotect, region),
+        [
+            *("aws", "s3", "rm", "--region", region, "--recursive"),
+            f"s3://<ImportBucketName of {plan.import_stack}>",
+            "# with every object version (s3api delete-objects), so that the bucket can go",
+        ],
+    ]
+    for stack_name in plan.deletions:
+        delete = ["aws", "cloudformation", "delete-stack", "--region", region]
+        commands.append([*delete, "--stack-name", stack_name])
+        commands.append(
+            [
+                *("aws", "cloudformation", "wait", "stack-delete-complete"),
+                *("--region", region, "--stack-name", stack_name),
+            ]
+        )
+    return commands
+
+
+def as_text(commands: list[list[str]]) -> str:
+    """One shell line per command, comments kept as comments."""
+    lines = []
+    for command in commands:
+        words = [word for word in command if not word.startswith("# ")]
+        notes = [word for word in command if word.startswith("# ")]
+        lines.append(" ".join([shlex.join(words), *notes]))
+    return "\n".join(lines)
