@@ -45,7 +45,14 @@ lint: $(VENV)
 typecheck: $(VENV)
 	$(RUN) mypy
 
-pytest: $(VENV)
+# checkov pins an old boto3: it lives in its own locked environment (tools/checkov).
+CHECKOV := tools/checkov/.venv/.synced
+
+$(CHECKOV): tools/checkov/pyproject.toml tools/checkov/uv.lock | $(UV)
+	$(UV) sync --frozen --project tools/checkov
+	@touch $@
+
+pytest: $(VENV) $(CHECKOV)
 	$(RUN) pytest -n auto
 
 bench: $(VENV) ## Benchmarks: cold start, warm invocation, import throughput (prints ratios)
@@ -59,6 +66,16 @@ build: $(VENV) ## Build dist/: the function zips and the layer for x86_64 and ar
 
 verify: $(VENV) ## Check dist/: ELF, glibc, ABI, sizes, no dev deps; run each zip in a clean Python
 	$(RUN) python -m buildtools.verify --runtime $(RUNTIME)
+
+# Deploy: docs/deploy.md. AWS credentials and AWS_REGION come from your usual AWS setup.
+deploy: build verify ## Build, verify and deploy the four stacks: make deploy STAGE=dev
+	$(RUN) python -m deploytools deploy --stage $(STAGE) --runtime $(RUNTIME) --arch $(ARCH)
+
+deploy-plan: $(VENV) ## Print every command and parameter of `make deploy`, without calling AWS
+	$(RUN) python -m deploytools plan --stage $(STAGE) --runtime $(RUNTIME) --arch $(ARCH)
+
+destroy: $(VENV) ## Delete the stage's stacks in reverse order; the database stays as a snapshot
+	$(RUN) python -m deploytools destroy --stage $(STAGE)
 
 # FUNCTION is guessed from the event unless given: API Gateway events go to sample_api.
 invoke: $(VENV) ## One invocation on the local services: make invoke EVENT=events/get_users.json
