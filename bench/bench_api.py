@@ -121,7 +121,9 @@ def _warm(url: str) -> None:
 
     from bench._api_bare import handler as bare_handler
     from localcloud.context import LocalContext
+    from sample_api.actions.list_users import list_users
     from sample_api.index import handler as api_handler
+    from shared.db import get_connection
 
     event = json.loads(EVENT.read_text(encoding="utf-8"))
     context = LocalContext(function_name="bench")
@@ -130,6 +132,8 @@ def _warm(url: str) -> None:
     subjects = {
         "raw query": lambda: raw.execute(query, [0, 21]).fetchall(),
         "bare handler": lambda: bare_handler(event, context),
+        # actions/services/daos with no Powertools around them: what the framework adds shows.
+        "our layers only": lambda: json.dumps(list_users(get_connection(), limit=20, cursor=None)),
         "sample_api": lambda: api_handler(event, context),
     }
     assert api_handler(event, context)["statusCode"] == 200
