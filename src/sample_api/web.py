@@ -21,8 +21,7 @@ _FIELD_NAME_LIMIT = 100
 
 def load_json_body(body: str) -> Any:
     """Parse a request body, refusing one over MAX_BODY_BYTES before parsing anything."""
-    # A character takes at most 4 bytes in UTF-8: small bodies need no encoding to be measured.
-    if len(body) * 4 > MAX_BODY_BYTES and _utf8_size(body) > MAX_BODY_BYTES:
+    if _over_limit(body):
         raise RequestEntityTooLargeError(f"request body is over {MAX_BODY_BYTES} bytes")
     try:
         return json.loads(body)
@@ -31,8 +30,13 @@ def load_json_body(body: str) -> Any:
         raise json.JSONDecodeError("nested too deeply", body, 0) from None
 
 
-def _utf8_size(text: str) -> int:
-    return len(text.encode("utf-8", "surrogatepass"))
+def _over_limit(text: str) -> bool:
+    # A character takes 1 to 4 bytes in UTF-8: encode (a copy) only when length leaves it open.
+    if len(text) > MAX_BODY_BYTES:
+        return True
+    if len(text) * 4 <= MAX_BODY_BYTES:
+        return False
+    return len(text.encode("utf-8", "surrogatepass")) > MAX_BODY_BYTES
 
 
 def _decimal_only(value: object) -> object:
