@@ -48,6 +48,7 @@ class InstanceLock:
         """Write the state file, atomically, once everything is ready."""
         path = self.data_dir / STATE_FILE
         temporary = path.with_suffix(".tmp")
+        temporary.touch(mode=0o600)  # it names the database: for this user's eyes only
         temporary.write_text(json.dumps({"pid": os.getpid(), **state}, indent=2), "utf-8")
         temporary.replace(path)
 

@@ -61,8 +61,12 @@ class Lister:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, name="lister", daemon=True)
 
-    def start(self) -> Lister:
+    def remember_existing(self) -> None:
+        """Treat what is already there as seen: a restart must not dispatch everything again."""
         self._seen = {(key, etag) for key, etag, _ in self._list()}
+
+    def start(self) -> Lister:
+        self.remember_existing()
         self._thread.start()
         return self
 
