@@ -19,7 +19,6 @@ from bench._api_importtime import print_import_offenders
 ROOT = Path(__file__).resolve().parents[1]
 EVENT = ROOT / "events" / "get_users.json"
 COLD_RUNS = int(os.environ.get("BENCH_COLD_RUNS", "15"))
-NO_PYC_RUNS = int(os.environ.get("BENCH_NO_PYC_RUNS", "5"))
 WARM_ROUNDS = int(os.environ.get("BENCH_WARM_ROUNDS", "15"))
 WARM_CALLS = int(os.environ.get("BENCH_WARM_CALLS", "200"))
 SEED_USERS = 100
@@ -53,52 +52,52 @@ def _database() -> str:
     return url
 
 
-def _cold_commands() -> dict[str, list[str]]:
+def _cold_commands(
+    env: dict[str, str], empty_dir: str
+) -> dict[str, tuple[list[str], dict[str, str]]]:
     cold = [sys.executable, str(ROOT / "bench" / "_api_cold.py")]
+    # Lambda cannot write __pycache__: unless the zip ships .pyc files, every cold start
+    # compiles every module. An empty cache prefix, never written to, reproduces that.
+    no_pyc = {**env, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": empty_dir}
     return {
-        "python -c pass": [sys.executable, "-c", "pass"],
-        "bare handler": [*cold, "bare", str(EVENT)],
+        "python -c pass": ([sys.executable, "-c", "pass"], env),
+        "bare handler": ([*cold, "bare", str(EVENT)], env),
         # The floor any Powertools app with validation pays before running a line of its own.
-        "libraries only": [sys.executable, "-c", _LIBRARIES_ONLY],
-        "sample_api": [*cold, "sample_api", str(EVENT)],
+        "libraries only": ([sys.executable, "-c", _LIBRARIES_ONLY], env),
+        "sample_api": ([*cold, "sample_api", str(EVENT)], env),
+        "bare, no .pyc": ([*cold, "bare", str(EVENT)], no_pyc),
+        "sample_api, no .pyc": ([*cold, "sample_api", str(EVENT)], no_pyc),
     }
 
 
-def _measure(commands: dict[str, list[str]], runs: int, env: dict[str, str]) -> float:
-    """Print each command's median whole-process time; returns sample_api's ratio to bare."""
-    totals: dict[str, list[float]] = {name: [] for name in commands}
-    phases: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
-    for _ in range(runs):
-        for name, command in commands.items():  # interleaved, so load drift hits all alike
-            started = time.perf_counter()
-            result = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-            totals[name].append((time.perf_counter() - started) * 1000)
-            if result.stdout.strip():
-                imported, answered = result.stdout.split()
-                phases[name].append((float(imported), float(answered)))
-    bare = statistics.median(totals["bare handler"])
-    for name, values in totals.items():
-        median = statistics.median(values)
-        line = f"  {name:16} {median:8.1f}   {median / bare:5.2f}x bare"
+def _cold(env: dict[str, str]) -> None:
+    with tempfile.TemporaryDirectory() as empty_dir:
+        commands = _cold_commands(env, empty_dir)
+        totals: dict[str, list[float]] = {name: [] for name in commands}
+        phases: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        for _ in range(COLD_RUNS):
+            for name, (command, command_env) in commands.items():  # interleaved: load drift
+                started = time.perf_counter()  # hits every command alike
+                result = subprocess.run(
+                    command, env=command_env, capture_output=True, text=True, check=True
+                )
+                totals[name].append((time.perf_counter() - started) * 1000)
+                if result.stdout.strip():
+                    imported, answered = result.stdout.split()
+                    phases[name].append((float(imported), float(answered)))
+    medians = {name: statistics.median(values) for name, values in totals.items()}
+    bare = medians["bare handler"]
+    print(f"cold start, whole process, median of {COLD_RUNS} (ms):")
+    for name, median in medians.items():
+        line = f"  {name:20} {median:8.1f}   {median / bare:5.2f}x bare"
         if phases[name]:
             imports = statistics.median(p[0] for p in phases[name])
             first = statistics.median(p[1] for p in phases[name])
             line += f"   (imports {imports:6.1f}, first GET /users {first:5.1f})"
         print(line)
-    return statistics.median(totals["sample_api"]) / bare
-
-
-def _cold(env: dict[str, str]) -> None:
-    commands = _cold_commands()
-    print(f"cold start, whole process, median of {COLD_RUNS} (ms):")
-    _verdict(_measure(commands, COLD_RUNS, env))
-    # Lambda cannot write __pycache__: unless the zip ships .pyc files, every cold start
-    # compiles every module. An empty, read-only-in-effect cache prefix reproduces that.
-    with tempfile.TemporaryDirectory() as empty:
-        no_pyc = {**env, "PYTHONDONTWRITEBYTECODE": "1", "PYTHONPYCACHEPREFIX": empty}
-        subset = {name: commands[name] for name in ("bare handler", "sample_api")}
-        print(f"cold start without bytecode caches, median of {NO_PYC_RUNS} (ms):")
-        _measure(subset, NO_PYC_RUNS, no_pyc)
+    no_pyc_ratio = medians["sample_api, no .pyc"] / medians["bare, no .pyc"]
+    print(f"  without .pyc files, sample_api is {no_pyc_ratio:.2f}x the bare handler")
+    _verdict(medians["sample_api"] / bare)
 
 
 def _verdict(ratio: float) -> None:
