@@ -68,6 +68,8 @@ def _call(name: str, s3: Any, run: int) -> dict[str, Any]:
 
 def _measure(boxes: dict[str, sandbox.Sandbox], python: Path, env: dict[str, str], s3: Any) -> None:
     times: dict[str, list[float]] = {name: [] for name in boxes}
+    imports: dict[str, list[float]] = {name: [] for name in boxes}
+    calls: dict[str, list[float]] = {name: [] for name in boxes}
     for run in range(RUNS):
         for name, box in boxes.items():  # interleaved, so load drift hits all alike
             call = _call(name, s3, run)
@@ -75,16 +77,26 @@ def _measure(boxes: dict[str, sandbox.Sandbox], python: Path, env: dict[str, str
             started = time.perf_counter()
             report = sandbox.run(python, box, [call], env, workdir)
             times[name].append((time.perf_counter() - started) * 1000)
-            if not report["results"][0]["ok"]:
-                raise SystemExit(f"{name}: {report['results'][0]['error']}")
+            result = report["results"][0]
+            if not result["ok"]:
+                raise SystemExit(f"{name}: {result['error']}")
+            imports[name].append(result["import_ms"])
+            calls[name].append(result["call_ms"])
     medians = {name: statistics.median(values) for name, values in times.items()}
     bare = medians["bare handler"]
     print(f"cold start from the artifacts, whole process, median of {RUNS} (ms):")
     for name, median in medians.items():
-        print(f"  {name:26} {median:8.1f}   {median / bare:5.2f}x bare")
+        phases = f"import {statistics.median(imports[name]):6.1f}, "
+        phases += f"first call {statistics.median(calls[name]):6.1f}"
+        print(f"  {name:26} {median:8.1f}   {median / bare:5.2f}x bare   ({phases})")
     for function in ("sample_api", "sample_event"):
         ratio = medians[f"{function} no bytecode"] / medians[function]
-        print(f"  {function}: without bytecode {ratio:.2f}x slower than as built")
+        importing = statistics.median(imports[f"{function} no bytecode"])
+        importing /= statistics.median(imports[function])
+        print(
+            f"  {function}: without bytecode {ratio:.2f}x slower than as built "
+            f"(its imports {importing:.2f}x slower)"
+        )
 
 
 def main() -> None:

@@ -54,7 +54,7 @@ def executed_check(
             elif function == "sample_event":
                 scenario = scenarios.event_scenario(events, s3_client, database_url)
             else:
-                scenario = scenarios.migrator_scenario(database_url)
+                scenario = scenarios.migrator_scenario()
             root = workdir / function
             box = sandbox.unpack(dist / f"{function}.zip", layer, root, sdk)
             env = sandbox.lambda_environment(function, _settings(database_url, endpoint))

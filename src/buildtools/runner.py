@@ -40,11 +40,18 @@ class Context:
 def _call(call: dict[str, Any]) -> dict[str, Any]:
     module_name, _, attribute = call["target"].partition(":")
     try:
+        started = time.perf_counter()
         function = getattr(importlib.import_module(module_name), attribute)
+        imported = time.perf_counter()
         arguments = list(call.get("args", []))
         if call.get("context"):
             arguments.append(Context(call["context"]))
-        return {"ok": True, "value": function(*arguments)}
+        value = function(*arguments)
+        timings = {
+            "import_ms": (imported - started) * 1000,
+            "call_ms": (time.perf_counter() - imported) * 1000,
+        }
+        return {"ok": True, "value": value, **timings}
     except Exception as error:
         return {
             "ok": False,
