@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import select
 import signal
 import socket
 import sys
@@ -54,6 +55,23 @@ def ready_line(state: dict[str, Any], seconds: float) -> str:
     )
 
 
+def _wait_for_a_signal() -> None:
+    """Sleep until Ctrl-C or SIGTERM: their handlers raise KeyboardInterrupt here."""
+    # The kernel may hand the signal to any thread, and then signal.pause() in this one would
+    # never return; the wakeup fd is written whichever thread receives it.
+    reader, writer = socket.socketpair()
+    with reader, writer:
+        reader.setblocking(False)
+        writer.setblocking(False)
+        signal.set_wakeup_fd(writer.fileno())
+        try:
+            while True:
+                select.select([reader], [], [])
+                reader.recv(64)  # the handler itself runs as soon as this thread resumes
+        finally:
+            signal.set_wakeup_fd(-1)
+
+
 def _interrupt(signum: int, frame: FrameType | None) -> None:
     raise KeyboardInterrupt  # SIGTERM stops as cleanly as Ctrl-C
 
@@ -72,8 +90,7 @@ def run(config: LocalConfig) -> int:
                 state = local_stack.start(config, stack)
                 lock.publish(state)
                 console.say(ready_line(state, _seconds_since_process_start()))
-                while True:
-                    signal.pause()
+                _wait_for_a_signal()
             except KeyboardInterrupt:
                 console.say("stopping")
         console.say("stopped")
