@@ -3,7 +3,10 @@
 In Lambda every function ships its own copy of the shared package in its own zip, and each
 execution environment runs one invocation at a time. Here both functions live in one
 process, so each gets its own copy of its package and of `shared` (settings, connection,
-logger are module state), and a lock that serialises its invocations.
+logger are module state), and a lock that serialises its invocations. sys.modules is left
+as it was, but for new modules of the function's own package; a module a function imports
+lazily from `shared` at call time is therefore the process's copy (today only shared.secrets,
+which keeps no state of its own).
 """
 
 from __future__ import annotations
@@ -108,8 +111,9 @@ def _import_isolated(
     module_name, _, attribute = handler.rpartition(".")
     packages = (module_name.partition(".")[0], SHARED_PACKAGE)
     with _IMPORT_LOCK:
-        for name in [name for name in sys.modules if _owned(name, packages)]:
-            del sys.modules[name]  # other hosts keep their references; nothing is lost
+        saved = {
+            name: sys.modules.pop(name) for name in list(sys.modules) if _owned(name, packages)
+        }
         saved_env = {name: os.environ.get(name) for name in env}
         os.environ.update(env)
         try:
@@ -125,7 +129,13 @@ def _import_isolated(
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
-        modules = {name: mod for name, mod in sys.modules.items() if _owned(name, packages)}
+            modules = {name: mod for name, mod in sys.modules.items() if _owned(name, packages)}
+            # Leave the process's own modules as they were: code outside the function (tests,
+            # tools, the other function's lazy imports) keeps one stable copy of `shared`.
+            for name in modules:
+                if name in saved or _owned(name, (SHARED_PACKAGE,)):
+                    del sys.modules[name]
+            sys.modules.update(saved)
     return entry, modules
 
 

@@ -63,3 +63,16 @@ def test_first_invocation_is_cold_and_reports_init_time(
     assert first.cold and first.init_ms is not None and first.init_ms >= 0
     assert not second.cold
     assert second.result == host.name
+
+
+def test_loading_a_function_leaves_the_process_copy_of_shared_in_place(
+    function_package: Callable[..., FunctionHost],
+) -> None:
+    import sys
+
+    import shared.errors
+
+    env = {"DATABASE_URL": "postgresql://localhost/unused"}
+    host = function_package(SETTINGS_HANDLER, env)
+    assert host.invoke({}).error is None
+    assert sys.modules["shared.errors"] is shared.errors
