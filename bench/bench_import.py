@@ -101,14 +101,16 @@ def _sample_event(url: str, endpoint: str, key: str) -> dict[str, float]:
         "AWS_ENDPOINT_URL_S3": endpoint,
         "LOG_LEVEL": "WARNING",
     }
-    out = subprocess.run(
+    done = subprocess.run(
         [sys.executable, str(ROOT / "bench" / "_import_child.py"), BUCKET, key],
         env=env,
-        check=True,
+        check=False,
         capture_output=True,
         text=True,
-    ).stdout
-    return json.loads(out.strip().splitlines()[-1])
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the import child failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 def _validation_only(path: Path, rows: int) -> float:

@@ -29,6 +29,8 @@ def insert_users(conn: Connection[Any]) -> int:
     Sorting by lower(email) both deduplicates within the file and feeds the unique index
     in order, which PostgreSQL inserts markedly faster than random order.
     """
+    # Room for the sort in memory rather than in temporary files (local to the transaction).
+    conn.execute("SELECT set_config('work_mem', '64MB', true)")
     cursor = conn.execute(
         """
         INSERT INTO users (name, email)
