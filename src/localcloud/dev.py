@@ -46,10 +46,12 @@ def _check_port(name: str, port: int) -> None:
 def ready_line(state: dict[str, Any], seconds: float) -> str:
     """The one line that says what runs where and what to try."""
     api = state["api_url"]
-    dispatch = "S3 -> SQS -> sample_event" if state["dispatch"] == "queue" else "listing imports/"
+    if state["dispatch"] == "queue":
+        s3 = f"S3+SQS {state['s3_endpoint']} bucket {state['bucket']} (S3 -> SQS -> sample_event)"
+    else:
+        s3 = f"S3 {state['s3_endpoint']} bucket {state['bucket']} (listing imports/ every 1 s)"
     return (
-        f"ready in {seconds:.1f} s | API {api} (docs {api}/docs) | "
-        f"S3+SQS {state['s3_endpoint']} bucket {state['bucket']} ({dispatch}) | "
+        f"ready in {seconds:.1f} s | API {api} (docs {api}/docs) | {s3} | "
         f"try: curl -s {api}/users ; make seed ; make import FILE=sample_users.csv ; "
         f"make invoke EVENT=events/get_users.json | Ctrl-C stops"
     )

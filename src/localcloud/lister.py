@@ -112,7 +112,7 @@ class Lister:
         event = to_sqs_event([message], "arn:aws:sqs:us-east-1:000000000000:no-queue")
         invocation = self.function.invoke(event)
         failed = bool(failed_ids(invocation, [message]))
-        status = "crashed" if invocation.error else ("failed" if failed else "ok")
+        status = "raised" if invocation.error else ("failed" if failed else "ok")
         console.invocation_line(self.function.name, f"listed {key}"[:60], status, invocation)
         attempts = self._attempts.get((key, etag), 0) + 1
         self._attempts[(key, etag)] = attempts

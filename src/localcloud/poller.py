@@ -123,10 +123,13 @@ class Poller:
         invocation = self.function.invoke(to_sqs_event(messages, self.queues.arn))
         failed = failed_ids(invocation, messages)
         label = f"SQS {len(messages)} record(s): {', '.join(map(describe, messages))}"
-        status = "crashed" if invocation.error else (f"{len(failed)} failed" if failed else "ok")
+        # An exception fails the batch (Powertools raises one when every record failed).
+        status = "raised" if invocation.error else (f"{len(failed)} failed" if failed else "ok")
         console.invocation_line(self.function.name, label[:60], status, invocation)
         if invocation.error is not None:
-            console.say(f"{self.function.name} raised {type(invocation.error).__name__}")
+            console.say(
+                f"{self.function.name} raised {type(invocation.error).__name__}: batch failed"
+            )
         done = [m for m in messages if m["MessageId"] not in failed]
         if done:
             self.sqs.delete_message_batch(
