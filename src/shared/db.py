@@ -24,6 +24,10 @@ def get_connection() -> psycopg.Connection[Any]:
     global _connection
     if _connection is not None and _is_usable(_connection):
         return _connection
+    if _connection is not None:
+        from shared.metrics import record_reconnect
+
+        record_reconnect()
     close()
     _connection = _open(get_settings())
     return _connection
