@@ -3,13 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import cache
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 NAME_MAX_LENGTH = 100
 EMAIL_MAX_LENGTH = 254
@@ -35,34 +31,24 @@ def _check_name(value: str) -> str:
     return value
 
 
-@cache
-def _email_validator() -> Callable[..., Any]:
-    """email_validator's validate_email, imported on first use, its domain check memoised.
-
-    Imported late: email_validator (with idna) costs ~60 ms, and only writes need it. The
-    domain check (IDNA, special-use names) is two thirds of its cost and a pure function of
-    the domain; the addresses of a CSV share few domains. Same rules, ~2x faster imports.
-    """
-    import sys
-    from functools import lru_cache
-
-    from email_validator import validate_email
-
-    module = sys.modules["email_validator.validate_email"]
-    check_domain = getattr(module, "validate_email_domain_name", None)
-    if check_domain is not None and not hasattr(check_domain, "cache_info"):
-        module.validate_email_domain_name = lru_cache(maxsize=4096)(check_domain)  # type: ignore[attr-defined]
-    return validate_email
+# The HTML Standard's "valid email address" (WHATWG, section 4.10.5.1.5, input type=email):
+# https://html.spec.whatwg.org/multipage/input.html#valid-e-mail-address
+# The rule every browser enforces on <input type=email>: a "willful violation" of RFC 5322
+# that accepts the addresses people use and rejects quoted locals, comments and IP literals.
+# One compiled regex: ~30x faster than email-validator, which the CSV importer feels.
+_EMAIL = re.compile(
+    r"[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+"
+    r"@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
+    r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*"
+)
+LOCAL_PART_MAX_LENGTH = 64  # RFC 5321 4.5.3.1.1; the label limit (63) is in the pattern
 
 
 def _check_email(value: str) -> str:
-    from email_validator import EmailNotValidError
-
-    _reject_unprintable(value)
-    try:
-        _email_validator()(value, check_deliverability=False)
-    except EmailNotValidError as exc:
-        raise ValueError(f"is not a valid email address: {exc}") from None
+    if len(value) > EMAIL_MAX_LENGTH or _EMAIL.fullmatch(value) is None:
+        raise ValueError("is not a valid email address")
+    if value.index("@") > LOCAL_PART_MAX_LENGTH:
+        raise ValueError(f"the part before @ is longer than {LOCAL_PART_MAX_LENGTH} characters")
     return value  # stored as given; uniqueness ignores case in SQL
 
 
