@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from sample_event.actions.import_object import import_object
 from sample_event.notifications import object_refs
 from shared.log import get_logger
+from shared.metrics import get_metrics
 from shared.settings import get_settings
 
 if TYPE_CHECKING:
@@ -20,9 +21,11 @@ if TYPE_CHECKING:
 
 get_settings()  # a bad environment fails the cold start, naming the variable
 logger = get_logger()
+metrics = get_metrics()
 
 
 @logger.inject_lambda_context(clear_state=True)
+@metrics.log_metrics
 def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     records = event.get("Records") or [{}]
     if records[0].get("eventSource") == "aws:sqs":

@@ -55,4 +55,8 @@ def _release(conn: psycopg.Connection[Any], ref: ObjectRef, import_id: str, reas
         imports.release(conn, ref, import_id, f"retrying after {reason}")
     except Exception:  # best effort: the original error is the one to raise
         logger.warning("could not release the import claim", extra={"import_id": import_id})
+    from shared.metrics import MetricUnit, get_metrics
+
+    get_metrics().add_metric(name="ImportsFailed", unit=MetricUnit.Count, value=1)
+    # The one error log of this failure; the traceback is the runtime's (no CSV content in it).
     logger.error("import failed, will be retried", extra={"import_id": import_id, "error": reason})

@@ -66,8 +66,16 @@ def _chunks(body: Any, chunk_size: int) -> Iterator[bytes]:
 
 
 def put_object(client: S3Client, bucket: str, key: str, body: bytes, content_type: str) -> None:
-    """Write a small object whole."""
-    client.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
+    """Write a small object whole; raises StorageUnavailableError if S3 refuses it."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        client.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
+    except ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        raise StorageUnavailableError(f"s3 PutObject failed ({code})") from exc
+    except BotoCoreError as exc:
+        raise StorageUnavailableError(f"s3 PutObject failed ({type(exc).__name__})") from exc
 
 
 class StreamingUpload:

@@ -1,8 +1,10 @@
-"""The import ledger: one row per object version (migrations/0002)."""
+"""The import ledger: one row per object version (migrations/0002, 0003)."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+
+from psycopg.types.json import Jsonb
 
 if TYPE_CHECKING:
     from psycopg import Connection
@@ -54,13 +56,15 @@ def lock_claim(conn: Connection[Any], ref: ObjectRef, import_id: str) -> bool:
     return row is not None
 
 
-def finish(conn: Connection[Any], ref: ObjectRef, summary: ImportSummary) -> None:
-    """Record the outcome of our claim."""
+def finish(
+    conn: Connection[Any], ref: ObjectRef, summary: ImportSummary, report: dict[str, Any] | None
+) -> None:
+    """Record the outcome of our claim, with the report to write once this commits."""
     conn.execute(
         f"""
         UPDATE imports SET status = %(status)s, claimed_until = NULL, finished_at = now(),
             rows_read = %(rows_read)s, inserted = %(inserted)s, duplicates = %(duplicates)s,
-            rejected = %(rejected)s, error = %(error)s
+            rejected = %(rejected)s, error = %(error)s, report = %(report)s
         WHERE {_KEY} AND import_id = %(id)s AND status = 'in_progress'
         """,  # noqa: S608 (constant text)
         _params(
@@ -72,7 +76,26 @@ def finish(conn: Connection[Any], ref: ObjectRef, summary: ImportSummary) -> Non
             duplicates=summary.duplicates,
             rejected=summary.rejected,
             error=summary.error,
+            report=None if report is None else Jsonb(report),
         ),
+    )
+
+
+def unwritten_report(conn: Connection[Any], ref: ObjectRef) -> dict[str, Any] | None:
+    """The report of a finished import that is not yet known to be in S3."""
+    row = conn.execute(
+        f"SELECT report FROM imports WHERE {_KEY} AND status <> 'in_progress'"  # noqa: S608
+        " AND report IS NOT NULL AND report_written_at IS NULL",
+        _params(ref, ""),
+    ).fetchone()
+    return None if row is None else dict(row[0])
+
+
+def report_written(conn: Connection[Any], ref: ObjectRef) -> None:
+    """Note that the report is in S3, so that a re-delivery leaves it alone."""
+    conn.execute(
+        f"UPDATE imports SET report_written_at = now() WHERE {_KEY}",  # noqa: S608
+        _params(ref, ""),
     )
 
 

@@ -1,4 +1,10 @@
-"""One S3 object imported in one transaction: claim, stage, insert, report, record.
+"""One S3 object imported in one transaction: claim, stage, insert, record; then the report.
+
+The JSON report is written after COMMIT, so that no reader sees a report before its rows,
+and a failed COMMIT leaves no report that lies. The ledger row keeps the report: if writing
+it fails, the error is raised (the delivery is retried) and the retry, finding the import
+completed, writes the report from the ledger and imports nothing. The rejected-rows CSV is
+completed before COMMIT: it depends on the file alone, so a retry writes the same one.
 
 A re-delivered event finds its ledger row taken and imports nothing. A file that is not a
 CSV of users is recorded as failed and imports nothing; a transient failure raises.
@@ -48,13 +54,13 @@ def run_import(
     started = time.monotonic()
     budget_ms = max(remaining_ms, _MIN_BUDGET_MS)
     if not ledger.claim(conn, ref, import_id, expiry_ms=budget_ms):
-        return _taken(conn, ref, import_id)
+        return _taken(conn, client, ref, import_id)
     try:
         chunks = s3.read_chunks(client, ref, chunk_size)
     except ObjectGoneError as exc:
         summary = ImportSummary(import_id, "skipped", error=str(exc))
-        ledger.finish(conn, ref, summary)
-        _log(ref, summary)
+        ledger.finish(conn, ref, summary, None)
+        _record(ref, summary)
         return summary
     rejects = reports.RejectReport(client, ref)
     try:
@@ -63,19 +69,28 @@ def run_import(
             for setting in ("statement_timeout", "idle_in_transaction_session_timeout"):
                 conn.execute("SELECT set_config(%s, %s, true)", [setting, str(budget_ms)])
             if not ledger.lock_claim(conn, ref, import_id):
-                return _taken(conn, ref, import_id)
+                return _taken(conn, client, ref, import_id)
             summary = _load(conn, chunks, rejects, import_id)
             summary.duration_ms = int((time.monotonic() - started) * 1000)
             published = rejects.publish() if summary.status == "completed" else None
             if published is None:
                 rejects.discard()
-            reports.write_summary(client, ref, summary, published)
-            ledger.finish(conn, ref, summary)
+            document = reports.summary_document(ref, summary, published)
+            ledger.finish(conn, ref, summary, document)
     except BaseException:
         rejects.discard()
         raise
-    _log(ref, summary)
+    _record(ref, summary)
+    _write_report(conn, client, ref, document)
     return summary
+
+
+def _write_report(
+    conn: Connection[Any], client: S3Client, ref: ObjectRef, document: dict[str, Any]
+) -> None:
+    # Raises StorageUnavailableError: the delivery comes back and _taken writes it then.
+    reports.write_summary(client, ref, document)
+    ledger.report_written(conn, ref)
 
 
 def _load(
@@ -125,17 +140,39 @@ def _stage(
     summary.rows_read = rows_read
 
 
-def _taken(conn: Connection[Any], ref: ObjectRef, import_id: str) -> ImportSummary:
+def _taken(
+    conn: Connection[Any], client: S3Client, ref: ObjectRef, import_id: str
+) -> ImportSummary:
     status = ledger.status(conn, ref)
+    document = ledger.unwritten_report(conn, ref)
+    if document is not None:  # a finished import whose report write failed: finish the job
+        _write_report(conn, client, ref, document)
     logger.info(
         "import skipped: this object version is already handled",
-        extra={"import_id": import_id, "ledger_status": status},
+        extra={
+            "import_id": import_id,
+            "ledger_status": status,
+            "report_rewritten": document is not None,
+        },
     )
     return ImportSummary(import_id, "duplicate-delivery", error=f"ledger status: {status}")
 
 
-def _log(ref: ObjectRef, summary: ImportSummary) -> None:
-    logger.info(
+def _record(ref: ObjectRef, summary: ImportSummary) -> None:
+    """Log and count a committed outcome (the metrics are flushed by the handler)."""
+    from shared.metrics import MetricUnit, get_metrics
+
+    metrics = get_metrics()
+    metrics.add_metric(name="RowsImported", unit=MetricUnit.Count, value=summary.inserted)
+    metrics.add_metric(name="RowsRejected", unit=MetricUnit.Count, value=summary.rejected)
+    metrics.add_metric(name="RowsDuplicate", unit=MetricUnit.Count, value=summary.duplicates)
+    metrics.add_metric(
+        name="ImportDuration", unit=MetricUnit.Milliseconds, value=summary.duration_ms
+    )
+    if summary.status == "failed":
+        metrics.add_metric(name="ImportsFailed", unit=MetricUnit.Count, value=1)
+    log = logger.warning if summary.status == "failed" else logger.info
+    log(
         "import finished",
         extra={
             "import_id": summary.import_id,

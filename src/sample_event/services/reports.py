@@ -6,7 +6,7 @@ import csv
 import io
 import json
 from dataclasses import asdict
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sample_event.aws import s3
 
@@ -67,18 +67,22 @@ class RejectReport:
         self._text.truncate()
 
 
-def write_summary(
-    client: S3Client, ref: ObjectRef, summary: ImportSummary, rejected_report: str | None
-) -> str:
-    """The JSON summary of one import; returns its key."""
-    key = report_key(ref.key, ".json")
-    document = {
+def summary_document(
+    ref: ObjectRef, summary: ImportSummary, rejected_report: str | None
+) -> dict[str, Any]:
+    """The JSON summary of one import, as the ledger keeps it and the report shows it."""
+    return {
         "bucket": ref.bucket,
         "key": ref.key,
         "version": ref.version,
         **asdict(summary),
         "rejected_report": rejected_report,
     }
+
+
+def write_summary(client: S3Client, ref: ObjectRef, document: dict[str, Any]) -> str:
+    """Put the JSON summary next to the input; returns its key."""
+    key = report_key(ref.key, ".json")
     body = json.dumps(document, indent=2).encode("utf-8")
     s3.put_object(client, ref.bucket, key, body, "application/json")
     return key

@@ -1,0 +1,1 @@
+ALTER TABLE imports DROP COLUMN report, DROP COLUMN report_written_at;
