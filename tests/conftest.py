@@ -5,4 +5,5 @@ pytest_plugins = [
     "tests.fixtures.s3",
     "tests.fixtures.events",
     "tests.fixtures.lambda_context",
+    "tests.security.log_scan",
 ]
