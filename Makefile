@@ -20,7 +20,7 @@ FUNCTION ?= sample_api
 EVENT ?= events/get_users.json
 
 .PHONY: help dev test lint typecheck pytest bench build verify invoke import seed reset \
-        deploy deploy-plan destroy check-deep clean
+        deploy deploy-plan destroy check-deep audit clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -89,6 +89,14 @@ seed: $(VENV) ## Import sample_users.csv into the running `make dev`
 
 reset: $(VENV) ## Wipe the local data of `make dev` (database, S3 snapshot)
 	$(RUN) python -m localcloud.reset
+
+# The long versions of the checks `make test` runs bounded: one line per long run, add yours
+# above the audit (in this sandbox the strict audit fails: see docs/operations.md).
+check-deep: $(VENV) $(CHECKOV) ## The long checks: deep fuzzing, properties and load; strict audit
+	$(RUN) python -m tests.security.audit --strict
+
+audit: $(VENV) ## Audit the locked runtime dependencies; a dependency not audited fails too
+	$(RUN) python -m tests.security.audit --strict
 
 clean: ## Remove build outputs and the virtual environment
 	rm -rf dist .venv .tools .mypy_cache .ruff_cache
