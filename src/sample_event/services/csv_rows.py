@@ -79,7 +79,8 @@ def _lines(chunks: Iterable[bytes]) -> Iterator[str]:
         offset += len(chunk)
         lines = (pending + text).split("\n")
         pending = lines.pop()
-        if len(pending) > MAX_LINE_CHARS:
+        # Every line, not only the unfinished one: the verdict must not depend on chunking.
+        if len(pending) > MAX_LINE_CHARS or (lines and max(map(len, lines)) > MAX_LINE_CHARS):
             raise ImportFileError(f"a line is longer than {MAX_LINE_CHARS} characters")
         for line in lines:
             yield line + "\n"
@@ -91,10 +92,22 @@ def _lines(chunks: Iterable[bytes]) -> Iterator[str]:
 def _decode(
     decoder: codecs.IncrementalDecoder, chunk: bytes, offset: int, *, final: bool = False
 ) -> str:
+    buffered = decoder.getstate()[0]  # the start of a character split by the previous chunk
     try:
         text = decoder.decode(chunk, final)
-    except UnicodeDecodeError as exc:
-        raise ImportFileError(f"not UTF-8: invalid byte at offset {offset + exc.start}") from None
+    except UnicodeDecodeError:
+        raise _first_bad_byte(buffered + chunk, offset - len(buffered), final=final) from None
     if "\x00" in text:
         raise ImportFileError("binary content: the file contains NUL bytes")
     return text
+
+
+def _first_bad_byte(data: bytes, data_offset: int, *, final: bool) -> ImportFileError:
+    """The error of the first bad byte, whichever chunk it arrived in (a NUL counts too)."""
+    try:
+        codecs.utf_8_decode(data, "strict", final)
+    except UnicodeDecodeError as exc:
+        if b"\x00" in data[: exc.start]:
+            return ImportFileError("binary content: the file contains NUL bytes")
+        return ImportFileError(f"not UTF-8: invalid byte at offset {data_offset + exc.start}")
+    return ImportFileError("not UTF-8")  # unreachable: the same bytes failed just before
