@@ -1,4 +1,8 @@
-"""Swagger UI at /docs, from the assets of the swagger-ui-bundle package: works offline."""
+"""Swagger UI at /docs, from the assets Powertools ships (Swagger UI 5): works offline.
+
+Swagger UI 5 is needed to render the OpenAPI 3.1 document Powertools generates; the
+assets come with aws-lambda-powertools, a dependency the API has anyway.
+"""
 
 from __future__ import annotations
 
@@ -15,25 +19,25 @@ if TYPE_CHECKING:
 
 PREFIX = "/docs"
 SPEC_URL = "/openapi.json"  # served by sample_api itself, through the gateway
+ASSETS = ("swagger-ui-bundle.min.js", "swagger-ui.min.css")
 
 _INDEX = """<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
   <title>sample_api - Swagger UI</title>
-  <link rel="stylesheet" href="swagger-ui.css">
-  <link rel="icon" type="image/png" href="favicon-32x32.png">
+  <link rel="stylesheet" href="swagger-ui.min.css">
 </head>
 <body>
   <div id="swagger-ui"></div>
-  <script src="swagger-ui-bundle.js"></script>
-  <script src="swagger-ui-standalone-preset.js"></script>
+  <script src="swagger-ui-bundle.min.js"></script>
   <script>
     window.ui = SwaggerUIBundle({
       url: "%s",
       dom_id: "#swagger-ui",
-      presets: [SwaggerUIBundle.presets.apis, SwaggerUIStandalonePreset],
-      layout: "StandaloneLayout"
+      deepLinking: true,
+      presets: [SwaggerUIBundle.presets.apis],
+      layout: "BaseLayout"
     });
   </script>
 </body>
@@ -43,10 +47,10 @@ _INDEX = """<!doctype html>
 
 @cache
 def assets_dir() -> Path:
-    """The folder of Swagger UI's files inside the installed package."""
-    from swagger_ui_bundle import swagger_ui_path
+    """The folder of Swagger UI's files inside the installed Powertools package."""
+    from aws_lambda_powertools.event_handler.openapi import swagger_ui
 
-    return Path(swagger_ui_path)
+    return Path(swagger_ui.__file__).parent
 
 
 def serve(request: Request) -> Response | None:
@@ -59,9 +63,9 @@ def serve(request: Request) -> Response | None:
     name = path.removeprefix(PREFIX + "/")
     if name in ("", "index.html"):
         return Response(_INDEX % SPEC_URL, content_type="text/html; charset=utf-8")
-    asset = (assets_dir() / name).resolve()
-    if asset.parent != assets_dir().resolve() or not asset.is_file():
+    if name not in ASSETS:
         return Response("not found", status=404, content_type="text/plain")
+    asset = assets_dir() / name
     content_type = mimetypes.guess_type(asset.name)[0] or "application/octet-stream"
     response = Response(asset.read_bytes(), content_type=content_type)
     response.headers["Cache-Control"] = "max-age=3600"
