@@ -1,0 +1,135 @@
+"""Figures of a load run, the marked section of docs/benchmarks.md, and its plot."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from pathlib import Path
+
+    from bench._load_client import Sample
+
+BEGIN, END = "<!-- bench_load:begin -->", "<!-- bench_load:end -->"
+
+
+def percentile(values: Sequence[float], fraction: float) -> float:
+    """The nearest-rank percentile of the values (0.0 when there are none)."""
+    if not values:
+        return 0.0
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(fraction * len(ordered)) - 1))]
+
+
+@dataclass(frozen=True)
+class Figures:
+    """Rate, latency and errors of the requests that started within one window."""
+
+    requests: int
+    errors: int
+    seconds: float
+    p50_ms: float
+    p99_ms: float
+
+    @property
+    def rate(self) -> float:
+        return (self.requests - self.errors) / self.seconds if self.seconds else 0.0
+
+    def line(self) -> str:
+        return (
+            f"{self.rate:7.0f} req/s  p50 {self.p50_ms:6.1f} ms  p99 {self.p99_ms:6.1f} ms  "
+            f"errors {self.errors} of {self.requests} in {self.seconds:.1f} s"
+        )
+
+
+def figures(samples: Sequence[Sample], start: float = 0.0, end: float | None = None) -> Figures:
+    """The figures of the samples that started in [start, end)."""
+    inside = [s for s in samples if s.start >= start and (end is None or s.start < end)]
+    if end is None:
+        end = max((s.start + s.latency for s in inside), default=start)
+    latencies = [s.latency * 1000 for s in inside]
+    return Figures(
+        requests=len(inside),
+        errors=sum(not s.ok for s in inside),
+        seconds=end - start,
+        p50_ms=percentile(latencies, 0.50),
+        p99_ms=percentile(latencies, 0.99),
+    )
+
+
+def write_section(doc: Path, body: str) -> None:
+    """Replace the marked section of the document (append the markers when absent)."""
+    text = doc.read_text("utf-8") if doc.exists() else ""
+    section = f"{BEGIN}\n{body.rstrip()}\n{END}"
+    pattern = re.compile(re.escape(BEGIN) + ".*?" + re.escape(END), re.DOTALL)
+    if pattern.search(text):
+        text = pattern.sub(lambda _: section, text)
+    else:
+        text = f"{text.rstrip()}\n\n{section}\n".lstrip()
+    doc.write_text(text, "utf-8")
+
+
+def per_second(samples: Sequence[Sample]) -> tuple[list[float], list[float], list[float]]:
+    """Seconds, p50 and p99 (ms) of the requests that started in each whole second."""
+    buckets: dict[int, list[float]] = {}
+    for sample in samples:
+        buckets.setdefault(int(sample.start), []).append(sample.latency * 1000)
+    seconds = sorted(buckets)
+    return (
+        [s + 0.5 for s in seconds],
+        [percentile(buckets[s], 0.50) for s in seconds],
+        [percentile(buckets[s], 0.99) for s in seconds],
+    )
+
+
+def plot(
+    path: Path,
+    unloaded: Sequence[Sample],
+    loaded: Sequence[Sample],
+    window: tuple[float, float],
+    progress: Sequence[tuple[float, int, int]],
+) -> None:
+    """Latency per second without and with the import, and the import's rows over time."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    figure, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True)
+    for samples, label, colour in (
+        (unloaded, "no import", "tab:blue"),
+        (loaded, "with import", "tab:red"),
+    ):
+        t, p50, p99 = per_second(samples)
+        top.plot(t, p99, color=colour, label=f"p99, {label}")
+        top.plot(t, p50, color=colour, linestyle=":", label=f"p50, {label}")
+    for axis in (top, bottom):
+        axis.axvspan(*window, color="tab:orange", alpha=0.12, label="import running")
+        axis.grid(alpha=0.3)
+    top.set_ylabel("API latency per second (ms)")
+    top.set_ylim(bottom=0)
+    top.legend(loc="upper left", fontsize=8)
+    top.set_title(
+        "Local gateway under a closed-loop GET/GET/POST mix, with and without a 1 M-row import"
+    )
+    t = [point[0] for point in progress]
+    bottom.plot(
+        t,
+        [point[1] / 1000 for point in progress],
+        color="tab:green",
+        label="rows COPYed into staging",
+    )
+    bottom.plot(
+        t,
+        [point[2] / 1000 for point in progress],
+        color="tab:purple",
+        label="users in the table (committed)",
+    )
+    bottom.set_ylabel("thousand rows")
+    bottom.set_xlabel("seconds since the run began")
+    bottom.legend(loc="upper left", fontsize=8)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    plt.close(figure)
