@@ -93,6 +93,7 @@ reset: $(VENV) ## Wipe the local data of `make dev` (database, S3 snapshot)
 # The long versions of the checks `make test` runs bounded: one line per long run, add yours
 # above the audit (in this sandbox the strict audit fails: see docs/operations.md).
 check-deep: $(VENV) $(CHECKOV) ## The long checks: deep fuzzing, properties and load; strict audit
+	$(RUN) python -m bench load
 	$(RUN) python -m tests.security.audit --strict
 
 audit: $(VENV) ## Audit the locked runtime dependencies; a dependency not audited fails too

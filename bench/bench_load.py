@@ -1,12 +1,13 @@
 """Load on the local gateway, alone and while a 1 M-row CSV imports; writes docs/benchmarks.md.
 
-`python -m bench load` (~3 min; `make bench` skips it unless BENCH_LOAD=1; `make check-deep`
-runs it). Starts `python -m localcloud` on free 127.0.0.1 ports with a data folder of its
-own, then: a few seconds at each concurrency of BENCH_LOAD_LEVELS to find the knee (the
-fewest connections within 5 % of the best rate); BENCH_LOAD_SECONDS at the knee with nothing
-else running; the same again while a CSV of BENCH_LOAD_ROWS rows, uploaded to imports/, goes
-through S3 -> SQS -> poller -> sample_event. The requests that started while the import ran
-are compared with the unloaded run.
+`python -m bench load` (~3 min, so `make bench` skips it unless BENCH_LOAD=1; `make
+check-deep` runs it). Starts `python -m localcloud` on free 127.0.0.1 ports with a data
+folder of its own, then: a few seconds at each concurrency of BENCH_LOAD_LEVELS to find the
+knee (the fewest connections within 10 % of the best rate: more only queue, since one API
+environment serves one request at a time); BENCH_LOAD_SECONDS at the knee with nothing else
+running; the same again while a CSV of BENCH_LOAD_ROWS rows, uploaded to
+imports/, goes through S3 -> SQS -> poller -> sample_event. The requests that started while
+the import ran are compared with the unloaded run.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import sys
 import tempfile
 import threading
 import time
@@ -66,7 +68,7 @@ def _knee(url: str, known: client.Known, say: Callable[[str], None]) -> int:
     for level, figures in probes:
         say(f"  concurrency {level:3d}: {figures.line()}")
     best = max(figures.rate for _, figures in probes)
-    return next(level for level, figures in probes if figures.rate >= 0.95 * best)
+    return next(level for level, figures in probes if figures.rate >= 0.9 * best)
 
 
 def _csv(path: Path, rows: int) -> None:
@@ -127,6 +129,11 @@ def _loaded(
 
 
 def main() -> None:
+    if "load" not in sys.argv[1:] and os.environ.get("BENCH_LOAD") != "1":
+        print(
+            "skipped (~3 min): `python -m bench load`, BENCH_LOAD=1 make bench, or make check-deep"
+        )
+        return
     lines: list[str] = []
 
     def say(line: str) -> None:
