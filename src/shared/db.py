@@ -13,6 +13,7 @@ import psycopg
 from psycopg.pq import TransactionStatus
 
 from shared.errors import DatabaseUnavailableError
+from shared.metrics import record_reconnect
 from shared.settings import Settings, get_settings
 
 _connection: psycopg.Connection[Any] | None = None
@@ -25,8 +26,6 @@ def get_connection() -> psycopg.Connection[Any]:
     if _connection is not None and _is_usable(_connection):
         return _connection
     if _connection is not None:
-        from shared.metrics import record_reconnect
-
         record_reconnect()
     close()
     _connection = _open(get_settings())

@@ -36,8 +36,10 @@ def _check_name(value: str) -> str:
 # The rule every browser enforces on <input type=email>: a "willful violation" of RFC 5322
 # that accepts the addresses people use and rejects quoted locals, comments and IP literals.
 # One compiled regex: ~30x faster than email-validator, which the CSV importer feels.
+# One tightening, found by fuzzing the API against its format: email document: the part before
+# @ is an RFC 5321 dot-atom (no leading, trailing or doubled dot), as email-validator demanded.
 _EMAIL = re.compile(
-    r"[a-zA-Z0-9.!#$%&'*+/=?^_`{|}~-]+"
+    r"[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+(?:\.[a-zA-Z0-9!#$%&'*+/=?^_`{|}~-]+)*"
     r"@[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?"
     r"(?:\.[a-zA-Z0-9](?:[a-zA-Z0-9-]{0,61}[a-zA-Z0-9])?)*"
 )

@@ -74,27 +74,6 @@ def test_database_down_on_post_answers_503(
     assert "Retry-After" in reply.headers
 
 
-def test_statement_timeout_answers_503_and_the_next_request_succeeds(
-    api: Invoke,
-    fresh_function_connection: None,
-    monkeypatch: pytest.MonkeyPatch,
-    database_url: str,
-) -> None:
-    import psycopg
-
-    monkeypatch.setenv("DB_STATEMENT_TIMEOUT_MS", "200")
-    with psycopg.connect(database_url) as locker:
-        # GIVEN a table locked by another session for longer than the statement timeout
-        locker.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
-        # WHEN a request needs it
-        reply = api("get_users")
-        # THEN the function gives up in time and says so
-        assert reply.status == 503
-        assert "Retry-After" in reply.headers
-        _assert_no_internals(reply.raw_body)
-    assert api("get_users").status == 200
-
-
 def test_unexpected_error_answers_clean_500_with_request_id(
     api: Invoke, db: psycopg.Connection[Any], log_output: io.StringIO
 ) -> None:
