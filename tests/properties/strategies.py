@@ -16,7 +16,7 @@ names = (
     .filter(lambda name: 1 <= len(name) <= NAME_MAX_LENGTH)
 )
 
-_LOCAL_ALPHABET = string.ascii_letters + string.digits + ".!#$%&'*+/=?^_`{|}~-"
+_LOCAL_ALPHABET = string.ascii_letters + string.digits + "!#$%&'*+/=?^_`{|}~-"
 _LABEL_EDGE = string.ascii_letters + string.digits
 _label = st.builds(
     lambda first, middle, last: first + middle + last,
@@ -24,10 +24,16 @@ _label = st.builds(
     st.text(_LABEL_EDGE + "-", max_size=8),
     st.sampled_from(_LABEL_EDGE),
 ) | st.sampled_from(_LABEL_EDGE)
-# Valid per the HTML Standard's pattern, within the length limits.
+# Valid per NewUser: the HTML Standard's pattern, a dot-atom local part, the length limits.
+# The part before @ is a dot-atom: no leading, trailing or doubled dot.
+_local = (
+    st.lists(st.text(_LOCAL_ALPHABET, min_size=1, max_size=20), min_size=1, max_size=4)
+    .map(".".join)
+    .filter(lambda local: len(local) <= LOCAL_PART_MAX_LENGTH)
+)
 emails = st.builds(
     lambda local, labels: f"{local}@{'.'.join(labels)}",
-    st.text(_LOCAL_ALPHABET, min_size=1, max_size=LOCAL_PART_MAX_LENGTH),
+    _local,
     st.lists(_label, min_size=1, max_size=4),
 )
 

@@ -18,9 +18,23 @@ def create(conn: Connection[Any]) -> None:
     )
 
 
+# Rows per copy.write: big writes cost psycopg one call per block instead of one per row.
+BLOCK_ROWS = 10_000
+
+
 def copy_rows(conn: Connection[Any]) -> AbstractContextManager[Copy]:
-    """A COPY into the staging table; write_row((line, name, email)) per valid row."""
+    """A COPY into the staging table; write it blocks of copy_line()s."""
     return conn.cursor().copy("COPY import_staging (line, name, email) FROM STDIN")
+
+
+def copy_line(line: int, name: str, email: str) -> str:
+    """One row in COPY's text format, for a user that passed NewUser.
+
+    NewUser admits no control character in a name (so no tab, CR or LF) and only the HTML
+    Standard's characters in an email (no backslash): a backslash in a name is the one
+    character COPY needs escaped. ~2x cheaper than psycopg's generic write_row.
+    """
+    return f"{line}\t{name.replace('\\', '\\\\')}\t{email}\n"
 
 
 def insert_users(conn: Connection[Any]) -> int:

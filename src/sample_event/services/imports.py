@@ -121,6 +121,7 @@ def _stage(
     summary.ignored_columns = header.ignored
     name_at, email_at, width = header.name_index, header.email_index, header.width
     rows_read = 0
+    block: list[str] = []
     with staging.copy_rows(conn) as copy:
         for line, fields in records:
             rows_read += 1
@@ -132,11 +133,15 @@ def _stage(
                 name, email = fields[name_at], fields[email_at]
                 valid = validate_row(name, email)
                 if not isinstance(valid, str):
-                    copy.write_row((line, valid.name, valid.email))
+                    block.append(staging.copy_line(line, valid.name, valid.email))
+                    if len(block) == staging.BLOCK_ROWS:
+                        copy.write("".join(block))
+                        block.clear()
                     continue
                 reason = valid
             cells = [*fields, "", ""]
             rejects.add(line, cells[name_at], cells[email_at], reason)
+        copy.write("".join(block))
     summary.rows_read = rows_read
 
 
