@@ -38,9 +38,9 @@ def _fuzz(base_url: str, *limits: str, report_dir: Path) -> subprocess.Completed
         "--no-color",
         *limits,
     ]
-    env = {**os.environ, "SCHEMATHESIS_HOOKS": ""}
+    # Run in the report dir: schemathesis keeps state in ./.schemathesis of its working dir.
     return subprocess.run(
-        command, capture_output=True, text=True, timeout=900, env=env, check=False
+        command, capture_output=True, text=True, timeout=900, cwd=report_dir, check=False
     )
 
 

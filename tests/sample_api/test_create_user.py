@@ -149,6 +149,30 @@ def test_post_user_rejects_a_body_that_is_not_json_content(
     assert count_users(db) == 0
 
 
+@pytest.mark.parametrize(
+    "content_type",
+    ["multipart/form-data", "multipart/form-data; boundary=x", "application/x-www-form-urlencoded"],
+)
+def test_post_user_answers_415_to_form_bodies(
+    api: Invoke, db: psycopg.Connection[Any], content_type: str
+) -> None:
+    # Powertools would parse forms into the model (a 422), and a multipart type with no
+    # boundary raised ValueError (a 500): found by schemathesis.
+    body = '{"name": "Ada", "email": "ada@example.com"}'
+    reply = api("post_user", raw_body=body, headers={"Content-Type": content_type})
+    assert reply.status == 415
+    assert count_users(db) == 0
+
+
+def test_post_user_reads_the_media_type_ignoring_case_and_parameters(
+    api: Invoke, db: psycopg.Connection[Any]
+) -> None:
+    body = '{"name": "Ada", "email": "ada@example.com"}'
+    headers = {"Content-Type": "Application/JSON; charset=utf-8"}
+    assert api("post_user", raw_body=body, headers=headers).status == 201
+    assert count_users(db) == 1
+
+
 def test_rejections_never_echo_the_submitted_values(
     api: Invoke, db: psycopg.Connection[Any]
 ) -> None:
