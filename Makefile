@@ -94,6 +94,7 @@ reset: $(VENV) ## Wipe the local data of `make dev` (database, S3 snapshot)
 # above the audit (in this sandbox the strict audit fails: see docs/operations.md).
 check-deep: $(VENV) $(CHECKOV) ## The long checks: deep fuzzing, properties and load; strict audit
 	$(RUN) python -m bench load
+	CHECK_DEEP=1 $(RUN) pytest -m slow tests/fuzz
 	$(RUN) python -m tests.security.audit --strict
 
 audit: $(VENV) ## Audit the locked runtime dependencies; a dependency not audited fails too
