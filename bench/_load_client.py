@@ -69,15 +69,21 @@ def _request(conn: http.client.HTTPConnection, kind: str, known: Known, rng: ran
     return response.status == expected
 
 
-def _worker(known: Known, seed: int, until: _Until, out: list[Sample]) -> None:
+def _worker(known: Known, seed: int, due: float, until: _Until, out: list[Sample]) -> None:
     parts = urlsplit(until.url)
     rng = random.Random(seed)
     kinds = itertools.cycle(rng.sample(MIX, len(MIX)))
     conn = http.client.HTTPConnection(
         parts.hostname or "127.0.0.1", parts.port, timeout=REQUEST_TIMEOUT
     )
+    # Paced: this thread's requests are due every `interval` s, and latency counts from when a
+    # request was due, so a server that falls behind is not excused (no coordinated omission).
     try:
         while (now := time.perf_counter()) < until.deadline and not until.stop.is_set():
+            if until.interval:
+                if due > now:
+                    time.sleep(due - now)
+                now, due = due, due + until.interval
             kind = next(kinds)
             try:
                 ok = _request(conn, kind, known, rng)
@@ -95,6 +101,7 @@ class _Until:
     began: float
     deadline: float
     stop: threading.Event
+    interval: float  # seconds between one thread's requests; 0: as fast as answered
 
 
 def run(
@@ -103,15 +110,26 @@ def run(
     seconds: float,
     known: Known,
     stop: threading.Event | None = None,
+    rate: float | None = None,
     seed: int = 7,
 ) -> list[Sample]:
-    """Load the API at `url` with `concurrency` connections for `seconds` (or until `stop`)."""
+    """Load the API at `url` with `concurrency` connections for `seconds` (or until `stop`).
+
+    With `rate`, the threads together send that many requests a second (when the server keeps
+    up); without, each sends its next request as soon as the previous one is answered.
+    """
     concurrency = max(1, min(concurrency, MAX_THREADS))
     began = time.perf_counter()
-    until = _Until(url, began, began + min(seconds, MAX_SECONDS), stop or threading.Event())
+    interval = concurrency / rate if rate else 0.0
+    deadline = began + min(seconds, MAX_SECONDS)
+    until = _Until(url, began, deadline, stop or threading.Event(), interval)
     outputs: list[list[Sample]] = [[] for _ in range(concurrency)]
     threads = [
-        threading.Thread(target=_worker, args=(known, seed + n, until, outputs[n]), daemon=True)
+        threading.Thread(
+            target=_worker,
+            args=(known, seed + n, began + interval * n / concurrency, until, outputs[n]),
+            daemon=True,
+        )
         for n in range(concurrency)
     ]
     for thread in threads:

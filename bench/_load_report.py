@@ -11,6 +11,7 @@ if TYPE_CHECKING:
     from pathlib import Path
 
     from bench._load_client import Sample
+    from bench._load_import import Imported
 
 BEGIN, END = "<!-- bench_load:begin -->", "<!-- bench_load:end -->"
 
@@ -84,52 +85,42 @@ def per_second(samples: Sequence[Sample]) -> tuple[list[float], list[float], lis
     )
 
 
-def plot(
-    path: Path,
-    unloaded: Sequence[Sample],
-    loaded: Sequence[Sample],
-    window: tuple[float, float],
-    progress: Sequence[tuple[float, int, int]],
-) -> None:
-    """Latency per second without and with the import, and the import's rows over time."""
+def plot(path: Path, runs: Sequence[tuple[str, Sequence[Sample], Imported]]) -> None:
+    """Per run, latency per second without and with the import; then the imports' progress."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, (top, bottom) = plt.subplots(2, 1, figsize=(10, 7), sharex=True)
-    for samples, label, colour in (
-        (unloaded, "no import", "tab:blue"),
-        (loaded, "with import", "tab:red"),
-    ):
-        t, p50, p99 = per_second(samples)
-        top.plot(t, p99, color=colour, label=f"p99, {label}")
-        top.plot(t, p50, color=colour, linestyle=":", label=f"p50, {label}")
-    for axis in (top, bottom):
-        axis.axvspan(*window, color="tab:orange", alpha=0.12, label="import running")
+    figure, axes = plt.subplots(len(runs) + 1, 1, figsize=(10, 3.2 * (len(runs) + 1)), sharex=True)
+    for axis, (title, alone, loaded) in zip(axes, runs, strict=False):
+        for samples, label, colour in (
+            (alone, "no import", "tab:blue"),
+            (loaded.samples, "with import", "tab:red"),
+        ):
+            t, p50, p99 = per_second(samples)
+            axis.plot(t, p99, color=colour, label=f"p99, {label}")
+            axis.plot(t, p50, color=colour, linestyle=":", label=f"p50, {label}")
+        axis.axvspan(*loaded.window, color="tab:orange", alpha=0.12, label="import running")
+        axis.set_title(title, fontsize=10)
+        axis.set_ylabel("latency per second (ms)")
+        axis.set_ylim(bottom=0)
         axis.grid(alpha=0.3)
-    top.set_ylabel("API latency per second (ms)")
-    top.set_ylim(bottom=0)
-    top.legend(loc="upper left", fontsize=8)
-    top.set_title(
-        "Local gateway under a closed-loop GET/GET/POST mix, with and without a 1 M-row import"
-    )
-    t = [point[0] for point in progress]
-    bottom.plot(
-        t,
-        [point[1] / 1000 for point in progress],
-        color="tab:green",
-        label="rows COPYed into staging",
-    )
-    bottom.plot(
-        t,
-        [point[2] / 1000 for point in progress],
-        color="tab:purple",
-        label="users in the table (committed)",
-    )
-    bottom.set_ylabel("thousand rows")
-    bottom.set_xlabel("seconds since the run began")
-    bottom.legend(loc="upper left", fontsize=8)
+        axis.legend(loc="upper right", fontsize=7, ncol=3)
+    progress = axes[-1]
+    for (title, _, loaded), style in zip(runs, ("-", "--"), strict=False):
+        t = [point[0] for point in loaded.progress]
+        name = title.split(",")[0]
+        staged = [point[1] / 1000 for point in loaded.progress]
+        users = [point[2] / 1000 for point in loaded.progress]
+        progress.plot(t, staged, "tab:green", linestyle=style, label=f"COPY into staging ({name})")
+        progress.plot(t, users, "tab:purple", linestyle=style, label=f"users committed ({name})")
+    progress.set_title("the imports: rows COPYed so far, then users at the commit", fontsize=10)
+    progress.set_ylabel("thousand rows")
+    progress.set_xlabel("seconds since the run began (upload at 5 s)")
+    progress.grid(alpha=0.3)
+    progress.legend(loc="center right", fontsize=7)
+    figure.suptitle("Local gateway, GET/GET/POST mix: alone and during a 1 M-row import")
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     plt.close(figure)

@@ -17,14 +17,14 @@ import os
 import platform
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from bench import _load_client as client
 from bench import _load_report as report
-from bench._load_stack import Progress, local_cloud
+from bench._load_import import MAX_IMPORT_SECONDS, Imported, run_with_import, write_csv
+from bench._load_stack import local_cloud
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -34,8 +34,8 @@ SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 ROWS = int(os.environ.get("BENCH_LOAD_ROWS", "1000000"))
 LEVELS = [int(n) for n in os.environ.get("BENCH_LOAD_LEVELS", "1,2,4,8,16").split(",")]
 PROBE_SECONDS = float(os.environ.get("BENCH_LOAD_PROBE_SECONDS", "5"))
-IMPORT_DELAY = 5.0  # seconds of loaded run before the upload starts: a baseline in the plot
-MAX_IMPORT_SECONDS = 300.0
+PACED_SHARE = float(os.environ.get("BENCH_LOAD_PACED_SHARE", "0.5"))
+PACED_THREADS = 8  # enough in flight to absorb a burst at the paced rate
 DOC = Path(os.environ.get("BENCH_LOAD_DOC", ROOT / "docs" / "benchmarks.md"))
 SEED_USERS = 200
 
@@ -71,63 +71,6 @@ def _knee(url: str, known: client.Known, say: Callable[[str], None]) -> int:
     return next(level for level, figures in probes if figures.rate >= 0.9 * best)
 
 
-def _csv(path: Path, rows: int) -> None:
-    with path.open("w", encoding="utf-8") as out:
-        out.write("name,email\n")
-        for start in range(0, rows, 10_000):
-            out.write(
-                "".join(
-                    f"Import User {n},import-{n}@example.com\n"
-                    for n in range(start, min(rows, start + 10_000))
-                )
-            )
-
-
-def _import(state: dict[str, Any], csv_path: Path, began: float, marks: dict[str, Any]) -> None:
-    """Upload after IMPORT_DELAY, then wait for the report; records when each happened."""
-    from localcloud.upload import s3_client
-
-    s3 = s3_client(state["s3_endpoint"])
-    time.sleep(IMPORT_DELAY)
-    marks["upload_start"] = time.perf_counter() - began
-    s3.upload_file(str(csv_path), state["bucket"], "imports/load.csv")
-    marks["upload_end"] = time.perf_counter() - began
-    deadline = time.perf_counter() + MAX_IMPORT_SECONDS
-    while time.perf_counter() < deadline:
-        try:
-            body = s3.get_object(Bucket=state["bucket"], Key="reports/load.csv.json")["Body"].read()
-        except s3.exceptions.ClientError:
-            time.sleep(0.2)
-            continue
-        marks["report"] = time.perf_counter() - began
-        marks["summary"] = json.loads(body)
-        return
-
-
-def _loaded(
-    url: str, level: int, known: client.Known, state: dict[str, Any], csv_path: Path
-) -> tuple[list[client.Sample], dict[str, Any], Progress]:
-    marks: dict[str, Any] = {}
-    stop = threading.Event()
-    progress = Progress(state["database_url"], interval=1.0)
-    began = time.perf_counter()
-    watcher = progress.watch(began)
-    importer = threading.Thread(target=_import, args=(state, csv_path, began, marks), daemon=True)
-    importer.start()
-
-    def stop_when_done() -> None:
-        importer.join(IMPORT_DELAY + MAX_IMPORT_SECONDS + 60)
-        time.sleep(max(0.0, SECONDS - (time.perf_counter() - began)))  # at least SECONDS
-        time.sleep(2)  # and a little of the quiet after the import
-        stop.set()
-
-    threading.Thread(target=stop_when_done, daemon=True).start()
-    samples = client.run(url, level, IMPORT_DELAY + MAX_IMPORT_SECONDS + SECONDS, known, stop)
-    progress.stop()
-    watcher.join(10)
-    return samples, marks, progress
-
-
 def main() -> None:
     if "load" not in sys.argv[1:] and os.environ.get("BENCH_LOAD") != "1":
         print(
@@ -142,36 +85,38 @@ def main() -> None:
 
     with tempfile.TemporaryDirectory() as folder, local_cloud(Path(folder) / "data") as state:
         url = state["api_url"]
-        csv_path = Path(folder) / "load.csv"
-        _csv(csv_path, ROWS)
+        csvs = [Path(folder) / f"load-{n}.csv" for n in (1, 2)]
+        for n, path in enumerate(csvs):
+            write_csv(path, ROWS, prefix=f"import{n}")
         known = _seed(url)
         client.run(url, 2, 3, known)  # warm: the function's imports, connections, caches
         say(f"knee search, {PROBE_SECONDS:.0f} s per level (load average {_load()}):")
         level = _knee(url, known, say)
-        unloaded = client.run(url, level, SECONDS, known)
-        base = report.figures(unloaded)
+        # 1. As fast as the API answers, at the knee.
+        fast = client.run(url, level, SECONDS, known)
+        base = report.figures(fast)
         say(f"unloaded, {SECONDS:.0f} s at concurrency {level} (load average {_load()}):")
         say(f"  {base.line()}")
-        loaded, marks, progress = _loaded(url, level, known, state, csv_path)
+        fast_import = run_with_import(state, csvs[0], known, concurrency=level, seconds=SECONDS)
         say(f"with a {ROWS:,}-row import, concurrency {level} (load average {_load()}):")
-    if "report" not in marks:
-        raise RuntimeError(f"the import did not finish within {MAX_IMPORT_SECONDS:.0f} s")
-    window = (marks["upload_start"], marks["report"])
-    during = report.figures(loaded, *window)
-    say(f"  whole run:     {report.figures(loaded).line()}")
-    say(f"  during import: {during.line()}")
-    summary = marks["summary"]
-    say(
-        f"  import: upload {marks['upload_end'] - marks['upload_start']:.1f} s, then report "
-        f"{marks['report'] - marks['upload_end']:.1f} s later; {summary['status']}, "
-        f"{summary['inserted']:,} inserted, {summary['rejected']} rejected, "
-        f"function duration {summary['duration_ms'] / 1000:.1f} s"
-    )
-    say(
-        f"  p99 during the import / unloaded p99: {during.p99_ms / base.p99_ms:.2f}x (target <= 2x)"
-    )
+        _compare(fast_import, base, say)
+        # 2. At a fixed rate with headroom: latency then measures service time, not the queue.
+        rate = round(base.rate * PACED_SHARE)
+        paced = client.run(url, PACED_THREADS, SECONDS, known, rate=rate)
+        paced_base = report.figures(paced)
+        say(f"unloaded, {SECONDS:.0f} s paced at {rate} req/s (load average {_load()}):")
+        say(f"  {paced_base.line()}")
+        paced_import = run_with_import(
+            state, csvs[1], known, concurrency=PACED_THREADS, seconds=SECONDS, rate=rate
+        )
+        say(f"with a {ROWS:,}-row import, paced at {rate} req/s (load average {_load()}):")
+        _compare(paced_import, paced_base, say)
     png = DOC.with_name("benchmarks-load.png")
-    report.plot(png, unloaded, loaded, window, progress.points)
+    runs = [
+        (f"as fast as answered, concurrency {level}", fast, fast_import),
+        (f"paced at {rate} req/s ({PACED_SHARE:.0%} of that rate)", paced, paced_import),
+    ]
+    report.plot(png, runs)
     stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     body = (
         f"Last run: {stamp}, {_machine()}. `PYTHONPATH=src .venv/bin/python -m bench load`\n\n"
@@ -180,6 +125,24 @@ def main() -> None:
     )
     report.write_section(DOC, body)
     print(f"wrote {DOC} and {png}")
+
+
+def _compare(run: Imported, base: report.Figures, say: Callable[[str], None]) -> None:
+    if run.report_at is None:
+        raise RuntimeError(f"the import did not finish within {MAX_IMPORT_SECONDS:.0f} s")
+    during = report.figures(run.samples, *run.window)
+    say(f"  whole run:     {report.figures(run.samples).line()}")
+    say(f"  during import: {during.line()}")
+    summary = run.summary
+    say(
+        f"  import: upload {run.upload_end - run.upload_start:.1f} s, then report "
+        f"{run.report_at - run.upload_end:.1f} s later; {summary['status']}, "
+        f"{summary['inserted']:,} inserted, {summary['rejected']} rejected, "
+        f"function duration {summary['duration_ms'] / 1000:.1f} s"
+    )
+    say(
+        f"  p99 during the import / unloaded p99: {during.p99_ms / base.p99_ms:.2f}x (target <= 2x)"
+    )
 
 
 def _load() -> str:
