@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from packaging.markers import Marker
+
 from buildtools.requirements import uv_binary
 
 REPO = Path(__file__).resolve().parents[2]
@@ -49,6 +51,7 @@ class Audit:
     """What was audited, what was found, and what could not be audited."""
 
     pins: dict[str, str]
+    problems: list[str] = field(default_factory=list)
     vulnerabilities: list[Vulnerability] = field(default_factory=list)
     unaudited: dict[str, str] = field(default_factory=dict)
 
@@ -73,12 +76,15 @@ def run_pip_audit(requirements: Path) -> dict[str, Any]:
 
 
 def pins_of(requirements: Path) -> dict[str, str]:
-    """name -> version of each `name==version` line."""
+    """name -> version of each `name==version ; marker` line whose marker holds here."""
     pins = {}
     for line in requirements.read_text().splitlines():
         if "==" in line and not line.startswith((" ", "#")):
-            name, version = line.split(";")[0].split("==")
-            pins[name.strip().lower()] = version.strip(" \\")
+            requirement, _, marker = line.rstrip(" \\").partition(";")
+            if marker.strip() and not Marker(marker.strip()).evaluate():
+                continue
+            name, version = requirement.split("==")
+            pins[name.strip().lower()] = version.strip()
     return pins
 
 
@@ -125,7 +131,11 @@ def audit_runtime() -> Audit:
     """Audit the locked runtime dependencies: pip-audit, then the latest-release fallback."""
     with tempfile.TemporaryDirectory() as directory:
         requirements = export_runtime(Path(directory))
-        audit = from_pip_audit(run_pip_audit(requirements), pins_of(requirements))
+        pins = pins_of(requirements)
+        try:
+            audit = from_pip_audit(run_pip_audit(requirements), pins)
+        except RuntimeError as exc:  # e.g. no network: nothing audited, and said so
+            audit = Audit(pins=dict(pins), unaudited=dict(pins), problems=[str(exc)[-300:]])
     with ThreadPoolExecutor(max_workers=8) as pool:
         answers = dict(
             zip(
@@ -184,6 +194,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"VULNERABLE {vuln.package}=={vuln.version} {vuln.id} fixed in {vuln.fixed_in}")
     for name, version in audit.unaudited.items():
         print(f"NOT AUDITED {name}=={version}")
+    for problem in audit.problems:
+        print(f"PROBLEM {problem}")
     return 1 if bad or (strict and audit.unaudited) else 0
 
 

@@ -44,6 +44,7 @@ def test_locked_runtime_dependencies_have_no_vulnerability_without_exception() -
     if audit.unaudited:
         missing = ", ".join(f"{name}=={version}" for name, version in audit.unaudited.items())
         message = f"could not audit {len(audit.unaudited)} of {len(audit.pins)}: {missing}"
+        message += "".join(f"; {problem}" for problem in audit.problems)
         if os.environ.get("AUDIT_STRICT") == "1":
             pytest.fail(message)
         pytest.skip(message + " (no vulnerability data for these releases; AUDIT_STRICT=1 fails)")

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 import tomllib
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,7 @@ NOSEC = re.compile(r"#\s*nosec\b(.*)")
 NOSEC_IDS = re.compile(r"\s*B\d{3}(?:\s*,\s*B\d{3})*")
 
 
+@cache
 def bandit_findings(root: Path = REPO) -> list[dict[str, Any]]:
     """bandit's medium and high findings in root's src/."""
     result = subprocess.run(
