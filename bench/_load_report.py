@@ -112,9 +112,12 @@ def plot(path: Path, runs: Sequence[tuple[str, Sequence[Sample], Imported]]) -> 
         t = [point[0] for point in loaded.progress]
         name = title.split(",")[0]
         staged = [point[1] / 1000 for point in loaded.progress]
-        users = [point[2] / 1000 for point in loaded.progress]
+        before = loaded.progress[0][2] if loaded.progress else 0  # earlier runs' users
+        users = [(point[2] - before) / 1000 for point in loaded.progress]
         progress.plot(t, staged, "tab:green", linestyle=style, label=f"COPY into staging ({name})")
-        progress.plot(t, users, "tab:purple", linestyle=style, label=f"users committed ({name})")
+        progress.plot(
+            t, users, "tab:purple", linestyle=style, label=f"users added, committed ({name})"
+        )
     progress.set_title("the imports: rows COPYed so far, then users at the commit", fontsize=10)
     progress.set_ylabel("thousand rows")
     progress.set_xlabel("seconds since the run began (upload at 5 s)")
