@@ -1,4 +1,5 @@
-"""Finds what a function's log line must never carry: passwords, DSNs, auth headers, emails."""
+"""What a function's log line must never carry (passwords, DSNs, auth headers, emails), and
+failures logged without their request or import id, or more than once."""
 
 from __future__ import annotations
 
@@ -9,6 +10,8 @@ from typing import Any
 
 # What counts as our functions' output: Powertools Logger lines and EMF metric lines.
 _LOG_KEYS = frozenset({"level", "message", "timestamp", "service"})
+
+_FAILURE_LEVELS = frozenset({"WARNING", "ERROR", "CRITICAL"})
 
 _PATTERNS = {
     "connection string": re.compile(r"postgres(?:ql)?://[^\s\"']", re.IGNORECASE),
@@ -56,8 +59,25 @@ def leaks_in(line: str) -> list[Leak]:
 
 
 def scan(text: str) -> list[Leak]:
-    """The leaks in every line of a captured output."""
-    return [leak for line in text.splitlines() for leak in leaks_in(line)]
+    """The leaks in every line of a captured output, and its failures logged badly."""
+    lines = text.splitlines()
+    return [leak for line in lines for leak in leaks_in(line)] + failures_logged_badly(lines)
+
+
+def failures_logged_badly(lines: list[str]) -> list[Leak]:
+    """Error and warning lines without a request or import id, or twice for one failure."""
+    found, seen = [], set()
+    for line in lines:
+        record = function_record(line)
+        if record is None or record.get("level") not in _FAILURE_LEVELS:
+            continue
+        ids = (record.get("function_request_id"), record.get("import_id"))
+        if ids == (None, None):
+            found.append(Leak("failure logged without a request or import id", line.strip()))
+        elif ids in seen:
+            found.append(Leak("failure logged more than once", line.strip()))
+        seen.add(ids)
+    return found
 
 
 def count_function_lines(text: str) -> int:

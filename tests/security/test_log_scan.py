@@ -76,6 +76,23 @@ def test_scanner_ignores_lines_our_functions_did_not_write() -> None:
     assert scan(output) == []
 
 
+def test_a_failure_without_request_or_import_id_is_a_finding() -> None:
+    line = powertools_line("import failed", function_request_id=None, import_id=None)
+    assert [leak.kind for leak in scan(line)] == ["failure logged without a request or import id"]
+
+
+def test_a_failure_logged_twice_for_one_request_is_a_finding() -> None:
+    first = powertools_line("database unavailable")
+    again = powertools_line("unhandled error")
+    assert [leak.kind for leak in scan(first + "\n" + again)] == ["failure logged more than once"]
+
+
+def test_one_failure_per_import_of_one_batch_is_fine() -> None:
+    lines = [powertools_line("import failed", import_id=str(n)) for n in range(3)]
+    info = powertools_line("user created", user_id=1).replace('"ERROR"', '"INFO"')
+    assert scan("\n".join([*lines, info, info])) == []
+
+
 def test_a_leak_in_any_test_fails_the_whole_run(tmp_path: Path) -> None:
     # GIVEN a suite where one test's function logs an email, under xdist like `make test`
     (tmp_path / "test_sample.py").write_text(
