@@ -33,8 +33,9 @@ def import_object(
         logger.info("key ignored: not a .csv under imports/", extra={"key": ref.key})
         return None
     import_id = str(uuid.uuid4())
-    conn = conn or get_connection()
     try:
+        # Inside the try: a database down at cold start is logged and counted like the rest.
+        conn = conn or get_connection()
         return imports.run_import(
             conn, client or s3.get_client(), ref, import_id=import_id, remaining_ms=remaining_ms
         )
@@ -46,13 +47,16 @@ def import_object(
         raise
 
 
-def _release(conn: psycopg.Connection[Any], ref: ObjectRef, import_id: str, reason: str) -> None:
+def _release(
+    conn: psycopg.Connection[Any] | None, ref: ObjectRef, import_id: str, reason: str
+) -> None:
     # Without this, the retry Lambda makes would find our claim alive and import nothing
     # until it expires. If the database is gone too, the expiry does the same job later.
     try:
-        if conn.broken or conn.closed:
-            conn = get_connection()
-        imports.release(conn, ref, import_id, f"retrying after {reason}")
+        if conn is not None:  # without a connection, no claim was taken
+            if conn.broken or conn.closed:
+                conn = get_connection()
+            imports.release(conn, ref, import_id, f"retrying after {reason}")
     except Exception:  # best effort: the original error is the one to raise
         logger.warning("could not release the import claim", extra={"import_id": import_id})
     from shared.metrics import MetricUnit, get_metrics
