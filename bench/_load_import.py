@@ -76,7 +76,7 @@ def run_with_import(
 ) -> Imported:
     """Load for at least `seconds`, and until the import's report is written (+ QUIET_AFTER)."""
     run, stop = Imported(), threading.Event()
-    progress = Progress(state["database_url"], interval=1.0)
+    progress = Progress(state["database_url"])
     began = time.perf_counter()
     watcher = progress.watch(began)
     importer = threading.Thread(target=_import, args=(state, csv_path, began, run), daemon=True)

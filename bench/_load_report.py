@@ -118,7 +118,9 @@ def plot(path: Path, runs: Sequence[tuple[str, Sequence[Sample], Imported]]) -> 
         progress.plot(
             t, users, "tab:purple", linestyle=style, label=f"users added, committed ({name})"
         )
-    progress.set_title("the imports: rows COPYed so far, then users at the commit", fontsize=10)
+    progress.set_title(
+        "the imports: rows COPYed into staging so far, then users added at the commit", fontsize=10
+    )
     progress.set_ylabel("thousand rows")
     progress.set_xlabel("seconds since the run began (upload at 5 s)")
     progress.grid(alpha=0.3)

@@ -34,7 +34,7 @@ SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 ROWS = int(os.environ.get("BENCH_LOAD_ROWS", "1000000"))
 LEVELS = [int(n) for n in os.environ.get("BENCH_LOAD_LEVELS", "1,2,4,8,16").split(",")]
 PROBE_SECONDS = float(os.environ.get("BENCH_LOAD_PROBE_SECONDS", "5"))
-PACED_SHARE = float(os.environ.get("BENCH_LOAD_PACED_SHARE", "0.5"))
+PACED_SHARE = float(os.environ.get("BENCH_LOAD_PACED_SHARE", "0.3"))
 PACED_THREADS = 8  # enough in flight to absorb a burst at the paced rate
 DOC = Path(os.environ.get("BENCH_LOAD_DOC", ROOT / "docs" / "benchmarks.md"))
 SEED_USERS = 200
@@ -83,7 +83,7 @@ def main() -> None:
         print(line, flush=True)
         lines.append(line)
 
-    with tempfile.TemporaryDirectory() as folder, local_cloud(Path(folder) / "data") as state:
+    with tempfile.TemporaryDirectory() as folder, local_cloud(Path(folder)) as state:
         url = state["api_url"]
         csvs = [Path(folder) / f"load-{n}.csv" for n in (1, 2)]
         for n, path in enumerate(csvs):
