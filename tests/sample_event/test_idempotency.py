@@ -8,7 +8,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+import psycopg
+
+if TYPE_CHECKING:
+    import pytest
 
 BODY = "name,email\n" + "".join(f"User {i},user{i}@example.com\n" for i in range(2000))
 REPO = Path(__file__).resolve().parents[2]
@@ -160,3 +165,27 @@ def test_claim_lives_for_the_given_time_and_release_frees_it(db: Any, ledger: An
     assert ledger_dao.claim(db, ref, second, expiry_ms=90_000)
     [row] = ledger()
     assert (row["status"], row["attempts"], row["claim_alive"]) == ("in_progress", 2, True)
+
+
+def test_delivery_during_a_long_import_does_not_wait_for_its_lock(
+    upload: Any,
+    invoke: Any,
+    db: Any,
+    database_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    fresh_function_connection: None,
+) -> None:
+    # GIVEN a running import: a live claim whose row its open transaction has locked
+    obj = upload(BODY)
+    db.execute(
+        "INSERT INTO imports (bucket, object_key, object_version, status, import_id, claimed_until)"
+        " VALUES (%s, %s, %s, 'in_progress', gen_random_uuid(), now() + interval '5 minutes')",
+        [obj.bucket, obj.key, obj.version_id],
+    )
+    monkeypatch.setenv("DB_STATEMENT_TIMEOUT_MS", "300")  # shorter than the import holds it
+    with psycopg.connect(database_url) as running:
+        running.execute("SELECT 1 FROM imports FOR UPDATE")
+        # WHEN the event is delivered again meanwhile, THEN it is a duplicate at once
+        # (it used to wait on the lock until its statement timeout and fail)
+        result = invoke(obj.s3_event())
+    assert result["imports"][0]["status"] == "duplicate-delivery"

@@ -20,6 +20,14 @@ def _params(ref: ObjectRef, import_id: str, **extra: Any) -> dict[str, Any]:
 
 def claim(conn: Connection[Any], ref: ObjectRef, import_id: str, *, expiry_ms: int) -> bool:
     """Take the row for this run: new, or in progress past its expiry. False: leave it alone."""
+    # Read first, without locking: a running import holds its row locked for minutes, and
+    # the upsert below would wait on that lock until the statement timeout, then fail.
+    found = conn.execute(
+        f"SELECT status = 'in_progress' AND claimed_until <= now() FROM imports WHERE {_KEY}",  # noqa: S608
+        _params(ref, import_id),
+    ).fetchone()
+    if found is not None and not found[0]:
+        return False
     row = conn.execute(
         """
         INSERT INTO imports AS i

@@ -1,4 +1,4 @@
-"""Bulk load: COPY into a temporary staging table, then one INSERT ... ON CONFLICT into users."""
+"""Bulk load: COPY a batch into a temporary staging table, then INSERT ... ON CONFLICT."""
 
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from sample_event.aws import s3
-from sample_event.daos import ledger, staging
+from sample_event.daos import batches, ledger, staging
 from sample_event.errors import ImportFileError, ObjectGoneError
 from sample_event.models import ImportSummary
 from sample_event.services import reports
@@ -101,7 +101,6 @@ def _load(
         with conn.transaction():  # a savepoint: a bad file leaves nothing staged or inserted
             staging.create(conn)
             _stage(conn, chunks, rejects, summary)
-            summary.inserted = staging.insert_users(conn)
     except ImportFileError as exc:
         return ImportSummary(import_id, "failed", error=str(exc))
     summary.rejected = rejects.count
@@ -122,7 +121,8 @@ def _stage(
     name_at, email_at, width = header.name_index, header.email_index, header.width
     rows_read = 0
     block: list[str] = []
-    with staging.copy_rows(conn) as copy:
+    blocks: list[str] = []
+    with batches.BatchLoader(conn) as loader:
         for line, fields in records:
             rows_read += 1
             if len(fields) > width:
@@ -135,13 +135,17 @@ def _stage(
                 if not isinstance(valid, str):
                     block.append(staging.copy_line(line, valid.name, valid.email))
                     if len(block) == staging.BLOCK_ROWS:
-                        copy.write("".join(block))
+                        blocks.append("".join(block))
                         block.clear()
+                        if len(blocks) * staging.BLOCK_ROWS >= batches.BATCH_ROWS:
+                            loader.submit(blocks)
+                            blocks = []
                     continue
                 reason = valid
             cells = [*fields, "", ""]
             rejects.add(line, cells[name_at], cells[email_at], reason)
-        copy.write("".join(block))
+        loader.submit([*blocks, "".join(block)])
+        summary.inserted = loader.finish()
     summary.rows_read = rows_read
 
 
