@@ -95,6 +95,7 @@ reset: $(VENV) ## Wipe the local data of `make dev` (database, S3 snapshot)
 check-deep: $(VENV) $(CHECKOV) ## The long checks: deep fuzzing, properties and load; strict audit
 	$(RUN) python -m bench load
 	CHECK_DEEP=1 $(RUN) pytest -m slow tests/fuzz
+	HYPOTHESIS_PROFILE=deep $(RUN) pytest -n auto tests/properties
 	$(RUN) python -m tests.security.audit --strict
 
 audit: $(VENV) ## Audit the locked runtime dependencies; a dependency not audited fails too
