@@ -107,24 +107,28 @@ def plot(path: Path, runs: Sequence[tuple[str, Sequence[Sample], Imported]]) -> 
         axis.set_ylim(bottom=0)
         axis.grid(alpha=0.3)
         axis.legend(loc="upper right", fontsize=7, ncol=3)
-    progress = axes[-1]
+    progress, size_axis = axes[-1], axes[-1].twinx()
     for (title, _, loaded), style in zip(runs, ("-", "--"), strict=False):
-        t = [point[0] for point in loaded.progress]
+        if not loaded.progress:
+            continue
         name = title.split(",")[0]
-        staged = [point[1] / 1000 for point in loaded.progress]
-        before = loaded.progress[0][2] if loaded.progress else 0  # earlier runs' users
-        users = [(point[2] - before) / 1000 for point in loaded.progress]
-        progress.plot(t, staged, "tab:green", linestyle=style, label=f"COPY into staging ({name})")
-        progress.plot(
-            t, users, "tab:purple", linestyle=style, label=f"users added, committed ({name})"
-        )
+        t = [point[0] for point in loaded.progress]
+        first = loaded.progress[0]  # what earlier runs left in the table
+        size = [(point[1] - first[1]) / 2**20 for point in loaded.progress]
+        users = [(point[2] - first[2]) / 1000 for point in loaded.progress]
+        size_axis.plot(t, size, "tab:green", linestyle=style, label=f"table growth, MB ({name})")
+        progress.plot(t, users, "tab:purple", linestyle=style, label=f"users added ({name})")
     progress.set_title(
-        "the imports: rows COPYed into staging so far, then users added at the commit", fontsize=10
+        "the imports: users table grows as rows go in; users become visible at the commit",
+        fontsize=10,
     )
+    size_axis.set_ylabel("MB (heap + indexes)")
+    size_axis.set_ylim(bottom=0)
+    size_axis.legend(loc="center right", fontsize=7)
     progress.set_ylabel("thousand rows")
     progress.set_xlabel("seconds since the run began (upload at 5 s)")
     progress.grid(alpha=0.3)
-    progress.legend(loc="center right", fontsize=7)
+    progress.legend(loc="center left", fontsize=7)
     figure.suptitle("Local gateway, GET/GET/POST mix: alone and during a 1 M-row import")
     figure.tight_layout()
     figure.savefig(path, dpi=100)

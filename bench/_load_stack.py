@@ -78,12 +78,12 @@ def local_cloud(folder: Path) -> Iterator[dict[str, Any]]:
 
 @dataclass
 class Progress:
-    """Samples of the import: rows COPYed into staging so far, and users committed."""
+    """Samples of the import: the users table's size in bytes, and its committed rows."""
 
     database_url: str
     interval: float = 0.25
     count_every: int = 4  # count(*) of millions of rows costs CPU: every 4th sample only
-    points: list[tuple[float, int, int]] = field(default_factory=list)  # (t, staged, users)
+    points: list[tuple[float, int, int]] = field(default_factory=list)  # (t, bytes, users)
     _stop: threading.Event = field(default_factory=threading.Event)
 
     def watch(self, began: float) -> threading.Thread:
@@ -97,24 +97,18 @@ class Progress:
     def _run(self, began: float) -> None:
         import psycopg
 
-        # The import is one transaction: users grows only at its commit, while
-        # pg_stat_progress_copy shows each COPY into the staging table as it runs. A COPY's
-        # count that falls means the next COPY began: the last one seen is added to the total
-        # (rows a COPY wrote after the last sample are missed: the line is a lower bound).
-        done = last = users = 0
+        # The import is one transaction: other sessions see no new user until its commit.
+        # The table's size on disk (heap and indexes) grows as the rows go in, committed or not.
+        size = "SELECT pg_total_relation_size('users')"
+        users = 0
         with psycopg.connect(self.database_url, autocommit=True) as conn:
             for n in itertools.count():
                 if self._stop.is_set():
                     return
-                row = conn.execute(
-                    "SELECT coalesce(sum(tuples_processed), 0) FROM pg_stat_progress_copy"
-                ).fetchone()
-                copying = int(row[0]) if row else 0
-                if copying < last:
-                    done += last
-                last = copying
+                row = conn.execute(size).fetchone()
+                grown = int(row[0]) if row else 0
                 if n % self.count_every == 0:
                     counted = conn.execute("SELECT count(*) FROM users").fetchone()
                     users = int(counted[0]) if counted else users
-                self.points.append((time.perf_counter() - began, done + copying, users))
+                self.points.append((time.perf_counter() - began, grown, users))
                 self._stop.wait(self.interval)
