@@ -49,6 +49,7 @@ def run_import(
     import_id: str,
     remaining_ms: int,
     chunk_size: int = s3.CHUNK_SIZE,
+    batch_rows: int = batches.BATCH_ROWS,
 ) -> ImportSummary:
     """Import one object version, at most once; see the module docstring for the outcomes."""
     started = time.monotonic()
@@ -70,7 +71,7 @@ def run_import(
                 conn.execute("SELECT set_config(%s, %s, true)", [setting, str(budget_ms)])
             if not ledger.lock_claim(conn, ref, import_id):
                 return _taken(conn, client, ref, import_id)
-            summary = _load(conn, chunks, rejects, import_id)
+            summary = _load(conn, chunks, rejects, import_id, batch_rows)
             summary.duration_ms = int((time.monotonic() - started) * 1000)
             published = rejects.publish() if summary.status == "completed" else None
             if published is None:
@@ -94,13 +95,17 @@ def _write_report(
 
 
 def _load(
-    conn: Connection[Any], chunks: Iterable[bytes], rejects: reports.RejectReport, import_id: str
+    conn: Connection[Any],
+    chunks: Iterable[bytes],
+    rejects: reports.RejectReport,
+    import_id: str,
+    batch_rows: int,
 ) -> ImportSummary:
     summary = ImportSummary(import_id, "completed")
     try:
         with conn.transaction():  # a savepoint: a bad file leaves nothing staged or inserted
             staging.create(conn)
-            _stage(conn, chunks, rejects, summary)
+            _stage(conn, chunks, rejects, summary, batch_rows)
     except ImportFileError as exc:
         return ImportSummary(import_id, "failed", error=str(exc))
     summary.rejected = rejects.count
@@ -113,6 +118,7 @@ def _stage(
     chunks: Iterable[bytes],
     rejects: reports.RejectReport,
     summary: ImportSummary,
+    batch_rows: int,
 ) -> None:
     from sample_event.services.csv_rows import open_csv
 
@@ -120,6 +126,7 @@ def _stage(
     summary.ignored_columns = header.ignored
     name_at, email_at, width = header.name_index, header.email_index, header.width
     rows_read = 0
+    block_rows = min(staging.BLOCK_ROWS, batch_rows)
     block: list[str] = []
     blocks: list[str] = []
     with batches.BatchLoader(conn) as loader:
@@ -134,10 +141,10 @@ def _stage(
                 valid = validate_row(name, email)
                 if not isinstance(valid, str):
                     block.append(staging.copy_line(line, valid.name, valid.email))
-                    if len(block) == staging.BLOCK_ROWS:
+                    if len(block) == block_rows:
                         blocks.append("".join(block))
                         block.clear()
-                        if len(blocks) * staging.BLOCK_ROWS >= batches.BATCH_ROWS:
+                        if len(blocks) * block_rows >= batch_rows:
                             loader.submit(blocks)
                             blocks = []
                     continue
