@@ -32,7 +32,7 @@ def _free_port() -> int:
 def _drain(stream: IO[str]) -> None:
     """Read the console; show what is not a line about one API call (the import's lines)."""
     for line in stream:
-        if "sample_api" not in line:
+        if line.strip() and "sample_api" not in line:
             print(f"  [localcloud] {line.rstrip()}", flush=True)
 
 
