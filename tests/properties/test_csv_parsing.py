@@ -72,3 +72,29 @@ def test_any_bytes_parse_or_raise_the_file_error(body: bytes) -> None:
         for line, fields in result[1]:
             assert line >= 2
             assert isinstance(fields, list)
+
+
+_cells = st.one_of(
+    st.text(max_size=120), st.from_regex(r"[a-z.]{1,8}@[a-z.-]{1,12}", fullmatch=True)
+)
+
+
+@scaled(200)
+@given(name=_cells, email=_cells)
+def test_a_row_gets_the_verdict_and_message_post_users_gives(name: str, email: str) -> None:
+    from pydantic import ValidationError
+
+    from sample_event.services.validation import validate_row
+    from shared.models import NewUser
+
+    outcome = validate_row(name, email)
+    try:
+        user = NewUser.model_validate({"name": name, "email": email})
+    except ValidationError as exc:
+        messages = [str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()]
+        assert isinstance(outcome, str)
+        assert outcome == "; ".join(
+            f"{e['loc'][0]}: {m}" for e, m in zip(exc.errors(), messages, strict=True)
+        )
+    else:
+        assert outcome == (user.name, user.email)

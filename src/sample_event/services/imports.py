@@ -140,7 +140,7 @@ def _stage(
                 name, email = fields[name_at], fields[email_at]
                 valid = validate_row(name, email)
                 if not isinstance(valid, str):
-                    block.append(staging.copy_line(line, valid.name, valid.email))
+                    block.append(staging.copy_line(line, *valid))
                     if len(block) == block_rows:
                         blocks.append("".join(block))
                         block.clear()
