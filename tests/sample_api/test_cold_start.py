@@ -10,7 +10,7 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[2] / "src"
 # Heavy modules that GET /users never needs: imported on first use, if ever. (Powertools'
 # own __init__ imports the bare `botocore` package to tag the user agent: not ours to skip.)
-NOT_AT_COLD_START = ("email_validator", "idna", "boto3", "botocore.session", "localcloud")
+NOT_AT_COLD_START = ("boto3", "botocore.session", "localcloud")
 
 
 def _import_index(database_url: str, code: str = "") -> subprocess.CompletedProcess[str]:
