@@ -33,16 +33,9 @@ _LIBRARIES_ONLY = (
 def _database() -> str:
     import psycopg
 
-    from localcloud.paths import local_dir
-    from localcloud.postgres import start_embedded, with_database
-    from migrator.apply import apply_migrations
+    from bench._database import migrated_database
 
-    server = start_embedded(local_dir() / "bench-postgres")
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS bench_api WITH (FORCE)")
-        admin.execute("CREATE DATABASE bench_api")
-    url = with_database(server, "bench_api")
-    apply_migrations(url)
+    url = migrated_database("bench_api")
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute(
             "INSERT INTO users (name, email) SELECT 'User ' || n, 'user' || n || '@example.com'"

@@ -27,19 +27,9 @@ BUCKET = "bench-imports"
 
 
 def _database() -> str:
-    import psycopg
+    from bench._database import migrated_database
 
-    from localcloud.paths import local_dir
-    from localcloud.postgres import start_embedded, with_database
-    from migrator.apply import apply_migrations
-
-    server = start_embedded(local_dir() / "bench-postgres")
-    with psycopg.connect(server, autocommit=True) as admin:
-        admin.execute("DROP DATABASE IF EXISTS bench_import WITH (FORCE)")
-        admin.execute("CREATE DATABASE bench_import")
-    url = with_database(server, "bench_import")
-    apply_migrations(url)
-    return url
+    return migrated_database("bench_import")
 
 
 def _generate(path: Path, rows: int) -> None:
