@@ -66,6 +66,9 @@ def start(config: LocalConfig, stack: ExitStack) -> dict[str, Any]:
         os.environ["AWS_ENDPOINT_URL_S3"] = s3_url
         os.environ["IMPORT_BUCKET"] = config.bucket
         os.environ["LOG_LEVEL"] = config.log_level
+        # The console has a line per invocation; the EMF metric lines only matter in
+        # CloudWatch. POWERTOOLS_METRICS_DISABLED=false shows them.
+        os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
         dispatch = _start_s3(config, stack)
         os.environ["DATABASE_URL"] = database_url = database.result()
     api, importer = function_hosts()
