@@ -69,3 +69,24 @@ def test_clean_import_marks_its_report_written(
     [(written,)] = db.execute("SELECT report_written_at IS NOT NULL FROM imports")
     assert written
     assert len(_report_versions(s3_client, obj.bucket)) == 1
+
+
+def test_redelivery_between_commit_and_report_leaves_the_write_to_the_committing_run(
+    upload: Any, invoke: Any, db: Any, s3_client: Any
+) -> None:
+    # GIVEN an import that committed and is about to write its report (its run still owns it)
+    obj = upload(BODY)
+    _deny_reports(s3_client, obj.bucket)
+    with pytest.raises(StorageUnavailableError):
+        invoke(obj.s3_event())
+    s3_client.delete_bucket_policy(Bucket=obj.bucket)
+    db.execute("UPDATE imports SET report_owned_until = now() + interval '1 minute'")
+    # WHEN the same event is delivered again inside that window
+    result = invoke(obj.s3_event())
+    # THEN it imports nothing and writes no second report; the committing run writes it
+    assert result["imports"][0]["status"] == "duplicate-delivery"
+    assert _report_versions(s3_client, obj.bucket) == []
+    # AND once the run's ownership lapses, a delivery writes the report from the ledger
+    db.execute("UPDATE imports SET report_owned_until = now() - interval '1 second'")
+    invoke(obj.s3_event())
+    assert len(_report_versions(s3_client, obj.bucket)) == 1

@@ -70,7 +70,8 @@ def finish(
     """Record the outcome of our claim, with the report to write once this commits."""
     conn.execute(
         f"""
-        UPDATE imports SET status = %(status)s, claimed_until = NULL, finished_at = now(),
+        UPDATE imports SET status = %(status)s, finished_at = now(),
+            report_owned_until = claimed_until, claimed_until = NULL,
             rows_read = %(rows_read)s, inserted = %(inserted)s, duplicates = %(duplicates)s,
             rejected = %(rejected)s, error = %(error)s, report = %(report)s
         WHERE {_KEY} AND import_id = %(id)s AND status = 'in_progress'
@@ -90,10 +91,11 @@ def finish(
 
 
 def unwritten_report(conn: Connection[Any], ref: ObjectRef) -> dict[str, Any] | None:
-    """The report of a finished import that is not yet known to be in S3."""
+    """The report of a finished import that is not in S3 and that its own run gave up."""
     row = conn.execute(
         f"SELECT report FROM imports WHERE {_KEY} AND status <> 'in_progress'"  # noqa: S608
-        " AND report IS NOT NULL AND report_written_at IS NULL",
+        " AND report IS NOT NULL AND report_written_at IS NULL"
+        " AND (report_owned_until IS NULL OR report_owned_until <= now())",
         _params(ref, ""),
     ).fetchone()
     return None if row is None else dict(row[0])
@@ -103,6 +105,14 @@ def report_written(conn: Connection[Any], ref: ObjectRef) -> None:
     """Note that the report is in S3, so that a re-delivery leaves it alone."""
     conn.execute(
         f"UPDATE imports SET report_written_at = now() WHERE {_KEY}",  # noqa: S608
+        _params(ref, ""),
+    )
+
+
+def give_up_report(conn: Connection[Any], ref: ObjectRef) -> None:
+    """Our report write failed: the next delivery may write it from the ledger at once."""
+    conn.execute(
+        f"UPDATE imports SET report_owned_until = NULL WHERE {_KEY}",  # noqa: S608
         _params(ref, ""),
     )
 

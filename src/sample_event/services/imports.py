@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from sample_event.aws import s3
 from sample_event.daos import batches, ledger, staging
-from sample_event.errors import ImportFileError, ObjectGoneError
+from sample_event.errors import ImportFileError, ObjectGoneError, StorageUnavailableError
 from sample_event.models import ImportSummary
 from sample_event.services import reports
 from sample_event.services.validation import validate_row
@@ -89,8 +89,12 @@ def run_import(
 def _write_report(
     conn: Connection[Any], client: S3Client, ref: ObjectRef, document: dict[str, Any]
 ) -> None:
-    # Raises StorageUnavailableError: the delivery comes back and _taken writes it then.
-    reports.write_summary(client, ref, document)
+    # On StorageUnavailableError the delivery comes back, and _taken writes it then.
+    try:
+        reports.write_summary(client, ref, document)
+    except StorageUnavailableError:
+        ledger.give_up_report(conn, ref)
+        raise
     ledger.report_written(conn, ref)
 
 
