@@ -26,8 +26,7 @@ help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
 $(CURDIR)/.tools/bin/uv:
-	$(BOOTSTRAP_PYTHON) -m venv .tools
-	.tools/bin/python -m pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+	tools/bootstrap-uv.sh $(UV_VERSION) $(BOOTSTRAP_PYTHON)
 
 $(VENV): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen
