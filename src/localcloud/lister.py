@@ -11,13 +11,13 @@ objects already present at start are treated as seen.
 from __future__ import annotations
 
 import json
-import threading
 import time
 import uuid
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from localcloud import console
 from localcloud.emulator import IMPORTS_PREFIX, IMPORTS_SUFFIX
+from localcloud.loop import BackgroundLoop
 from localcloud.poller import failed_ids, to_sqs_event
 
 if TYPE_CHECKING:
@@ -51,35 +51,27 @@ def s3_notification(bucket: str, key: str, size: int, etag: str) -> dict[str, An
     }
 
 
-class Lister:
+class Lister(BackgroundLoop):
     """Lists the bucket's imports/ on a thread of its own and dispatches what is new."""
 
+    name, interval, failure = "lister", 1.0, "cannot list the bucket"
+
     def __init__(self, s3: S3Client, bucket: str, function: FunctionHost) -> None:
+        super().__init__()
         self.s3, self.bucket, self.function = s3, bucket, function
         self._seen: set[tuple[str, str]] = set()
         self._attempts: dict[tuple[str, str], int] = {}
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="lister", daemon=True)
 
     def remember_existing(self) -> None:
         """Treat what is already there as seen: a restart must not dispatch everything again."""
         self._seen = {(key, etag) for key, etag, _ in self._list()}
 
-    def start(self) -> Lister:
+    def start(self) -> Self:
         self.remember_existing()
-        self._thread.start()
-        return self
+        return super().start()
 
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        while not self._stop.wait(1):
-            try:
-                self.scan_once()
-            except Exception as exc:  # the endpoint went away for a moment: keep listing
-                console.say(f"lister: cannot list the bucket ({type(exc).__name__})")
+    def step(self) -> None:
+        self.scan_once()
 
     def _list(self) -> list[tuple[str, str, int]]:
         found = []

@@ -11,11 +11,11 @@ ends; here it reappears after `retry_delay` seconds, so that a retry shows up wh
 from __future__ import annotations
 
 import json
-import threading
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
 from localcloud import console
+from localcloud.loop import BackgroundLoop
 
 if TYPE_CHECKING:
     from mypy_boto3_sqs import SQSClient
@@ -72,8 +72,10 @@ def describe(message: MessageTypeDef) -> str:
         return "message"
 
 
-class Poller:
+class Poller(BackgroundLoop):
     """Receives from the queue on a thread of its own until stopped."""
+
+    name, failure = "poller", "cannot receive from the queue"
 
     def __init__(
         self,
@@ -84,26 +86,12 @@ class Poller:
         max_receives: int,
         retry_delay: int = 1,
     ) -> None:
+        super().__init__()
         self.sqs, self.queues, self.function = sqs, queues, function
         self.max_receives, self.retry_delay = max_receives, retry_delay
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="poller", daemon=True)
 
-    def start(self) -> Poller:
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        self._stop.set()
-        self._thread.join(timeout=5)
-
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                self.poll_once(wait_seconds=1)
-            except Exception as exc:  # the endpoint went away for a moment: keep polling
-                console.say(f"poller: cannot receive from the queue ({type(exc).__name__})")
-                self._stop.wait(1)
+    def step(self) -> None:
+        self.poll_once(wait_seconds=1)  # a long poll: the wait is here, not between steps
 
     def poll_once(self, wait_seconds: int) -> int:
         """Receive one batch and hand it to the function; returns how many messages came."""
