@@ -108,3 +108,23 @@ def log_output(api: Invoke) -> Iterator[io.StringIO]:
     previous = handler.setStream(buffer)
     yield buffer
     handler.setStream(previous)
+
+
+@dataclass(frozen=True)
+class DownDatabase:
+    """Where DATABASE_URL points while the database is down: a socket folder with no server."""
+
+    socket_dir: str
+    password: str
+
+
+@pytest.fixture
+def database_down(
+    fresh_function_connection: None, monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> DownDatabase:
+    """A cold function whose DATABASE_URL (with a password in it) reaches no server."""
+    # A password in the URL, so the test can show it never reaches a body or a log.
+    down = DownDatabase(socket_dir=str(tmp_path), password="hunter2")  # noqa: S106
+    url = f"postgresql://app:{down.password}@/postgres?host={down.socket_dir}"
+    monkeypatch.setenv("DATABASE_URL", url)
+    return down

@@ -6,14 +6,12 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from shared import db as function_db
-from tests.sample_api.conftest import Invoke, add_users, count_users
+from tests.sample_api.conftest import DownDatabase, Invoke, add_users, count_users
 
 if TYPE_CHECKING:
     import io
-    from pathlib import Path
 
     import psycopg
-    import pytest
 
 INTERNALS = ("Traceback", "SELECT", "INSERT", "postgresql://", "psycopg", "File ")
 
@@ -42,33 +40,26 @@ def test_request_after_the_backend_was_terminated_succeeds(
 
 def test_database_down_answers_503_with_retry_after_and_no_internals(
     api: Invoke,
-    fresh_function_connection: None,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
+    database_down: DownDatabase,
     log_output: io.StringIO,
 ) -> None:
     # GIVEN a cold function whose DATABASE_URL names a socket directory with no server
-    down_url = f"postgresql://app:hunter2@/postgres?host={tmp_path}"
-    monkeypatch.setenv("DATABASE_URL", down_url)
     # WHEN a request arrives
     reply = api("get_users")
     # THEN it is told to come back later, with the request id and nothing internal
     assert reply.status == 503
     assert int(reply.headers["Retry-After"]) > 0
     assert reply.body["request_id"] == "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"
-    _assert_no_internals(reply.raw_body, str(tmp_path), "hunter2")
+    _assert_no_internals(reply.raw_body, database_down.socket_dir, database_down.password)
     logged = log_output.getvalue()
     assert "database unavailable" in logged
-    assert "hunter2" not in logged
+    assert database_down.password not in logged
 
 
 def test_database_down_on_post_answers_503(
     api: Invoke,
-    fresh_function_connection: None,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
+    database_down: DownDatabase,
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"postgresql://postgres@/postgres?host={tmp_path}")
     reply = api("post_user", body={"name": "Ada", "email": "ada@example.com"})
     assert reply.status == 503
     assert "Retry-After" in reply.headers

@@ -7,12 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import io
-    from pathlib import Path
 
     import psycopg
     import pytest
 
-    from tests.sample_api.conftest import Invoke
+    from tests.sample_api.conftest import DownDatabase, Invoke
 
 REQUEST_ID = "c6af9ac6-7b61-11e6-9a41-93e8deadbeef"  # events/*.json requestContext.requestId
 
@@ -62,12 +61,9 @@ def test_unexpected_error_is_logged_once_with_the_request_id(
 
 def test_database_down_is_logged_once_with_the_request_id(
     api: Invoke,
-    fresh_function_connection: None,
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
+    database_down: DownDatabase,
     log_output: io.StringIO,
 ) -> None:
-    monkeypatch.setenv("DATABASE_URL", f"postgresql://postgres@/postgres?host={tmp_path}")
     assert api("get_users").status == 503
     [problem] = _problems(log_output)
     assert problem["message"] == "database unavailable"

@@ -24,6 +24,15 @@ def _report_versions(s3_client: Any, bucket: str) -> int:
     return len(listed.get("Versions", []))
 
 
+def _claimed_by_another_run(db: Any, obj: Any, expires_in: str) -> None:
+    """The ledger row of another run that claimed obj; its claim expires after expires_in."""
+    db.execute(
+        "INSERT INTO imports (bucket, object_key, object_version, status, import_id, claimed_until)"
+        " VALUES (%s, %s, %s, 'in_progress', gen_random_uuid(), now() + %s::interval)",
+        [obj.bucket, obj.key, obj.version_id, expires_in],
+    )
+
+
 def test_same_event_twice_in_a_row_imports_once(
     upload: Any, invoke: Any, ledger: Any, db: Any, s3_client: Any
 ) -> None:
@@ -116,11 +125,7 @@ def test_live_claim_of_another_run_is_left_alone(
 ) -> None:
     # GIVEN another run that claimed this object a moment ago and is still within its time
     obj = upload(BODY)
-    db.execute(
-        "INSERT INTO imports (bucket, object_key, object_version, status, import_id, claimed_until)"
-        " VALUES (%s, %s, %s, 'in_progress', gen_random_uuid(), now() + interval '5 minutes')",
-        [obj.bucket, obj.key, obj.version_id],
-    )
+    _claimed_by_another_run(db, obj, "5 minutes")
     # WHEN the event is delivered again
     result = invoke(obj.s3_event())
     # THEN this delivery succeeds without importing anything
@@ -135,11 +140,7 @@ def test_expired_claim_of_a_timed_out_run_is_taken_over(
 ) -> None:
     # GIVEN a run that claimed this object and timed out (its claim expired)
     obj = upload(BODY)
-    db.execute(
-        "INSERT INTO imports (bucket, object_key, object_version, status, import_id, claimed_until)"
-        " VALUES (%s, %s, %s, 'in_progress', gen_random_uuid(), now() - interval '1 second')",
-        [obj.bucket, obj.key, obj.version_id],
-    )
+    _claimed_by_another_run(db, obj, "-1 second")
     # WHEN the retry arrives
     result = invoke(obj.s3_event())
     # THEN it takes over and imports
@@ -177,11 +178,7 @@ def test_delivery_during_a_long_import_does_not_wait_for_its_lock(
 ) -> None:
     # GIVEN a running import: a live claim whose row its open transaction has locked
     obj = upload(BODY)
-    db.execute(
-        "INSERT INTO imports (bucket, object_key, object_version, status, import_id, claimed_until)"
-        " VALUES (%s, %s, %s, 'in_progress', gen_random_uuid(), now() + interval '5 minutes')",
-        [obj.bucket, obj.key, obj.version_id],
-    )
+    _claimed_by_another_run(db, obj, "5 minutes")
     monkeypatch.setenv("DB_STATEMENT_TIMEOUT_MS", "300")  # shorter than the import holds it
     with psycopg.connect(database_url) as running:
         running.execute("SELECT 1 FROM imports FOR UPDATE")
