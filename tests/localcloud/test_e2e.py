@@ -105,6 +105,17 @@ class Dev:
             region_name="us-east-1",
         )
 
+    def run_tool(self, *args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        """`python -m ARGS` with this local cloud's environment, as the make targets run it."""
+        return subprocess.run(
+            [sys.executable, "-m", *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            timeout=timeout,
+            check=False,
+        )
+
     def call(self, method: str, path: str, body: Any = None) -> tuple[int, Any]:
         data = None if body is None else json.dumps(body).encode()
         request = urllib.request.Request(self.api + path, data=data, method=method)  # noqa: S310
@@ -221,14 +232,7 @@ def test_make_invoke_runs_each_sample_event_against_the_running_stack(dev: Dev) 
     )
     events = sorted(str(path) for path in (REPO / "events").glob("*.json"))
     # WHEN
-    result = subprocess.run(
-        [sys.executable, "-m", "localcloud.invoke", *events],
-        env=dev.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = dev.run_tool("localcloud.invoke", *events)
     # THEN every event ran, on the running stack, without a crash
     assert result.returncode == 0, result.stderr
     assert result.stderr.count("using the running local cloud") == len(events)
@@ -238,28 +242,14 @@ def test_make_invoke_runs_each_sample_event_against_the_running_stack(dev: Dev) 
 
 
 def test_make_import_uploads_waits_for_the_report_and_prints_it(dev: Dev) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "localcloud.upload", str(REPO / "sample_users.csv")],
-        env=dev.env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=False,
-    )
+    result = dev.run_tool("localcloud.upload", str(REPO / "sample_users.csv"))
     assert result.returncode == 0, result.stderr
     assert "imports/sample_users.csv:" in result.stdout
     assert "ada.example01@example.com" in emails(dev)
 
 
 def test_second_instance_on_the_same_data_says_so(dev: Dev) -> None:
-    second = subprocess.run(
-        [sys.executable, "-m", "localcloud"],
-        env=dev.env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    second = dev.run_tool("localcloud", timeout=60)
     assert second.returncode == 1
     assert f"already running for {dev.data_dir} (pid {dev.process.pid}" in second.stderr
 

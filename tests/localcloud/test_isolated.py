@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 from typing import TYPE_CHECKING
 
+import pytest
+
 from localcloud.isolated import ProcessHost
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
     from localcloud.functions import FunctionHost
 
@@ -25,52 +27,39 @@ def handler(event, context):
 """
 
 
-def _process_host(function_package: Callable[[str], FunctionHost]) -> ProcessHost:
+@pytest.fixture
+def host(function_package: Callable[[str], FunctionHost]) -> Iterator[ProcessHost]:
+    """PID_HANDLER in a process of its own, stopped after the test."""
     plain = function_package(PID_HANDLER)
-    return ProcessHost(plain.name, plain.handler, plain.watch, plain.env)
+    process_host = ProcessHost(plain.name, plain.handler, plain.watch, plain.env)
+    yield process_host
+    process_host.unload()
 
 
-def test_invocations_run_in_one_child_process(
-    function_package: Callable[[str], FunctionHost],
-) -> None:
-    host = _process_host(function_package)
-    try:
-        first, second = host.invoke({}), host.invoke({})
-        assert first.error is None and first.result["pid"] != os.getpid()
-        assert first.result == second.result == {"pid": first.result["pid"], "function": host.name}
-        assert first.cold and not second.cold
-    finally:
-        host.unload()
+def test_invocations_run_in_one_child_process(host: ProcessHost) -> None:
+    first, second = host.invoke({}), host.invoke({})
+    assert first.error is None and first.result["pid"] != os.getpid()
+    assert first.result == second.result == {"pid": first.result["pid"], "function": host.name}
+    assert first.cold and not second.cold
 
 
-def test_handler_error_comes_back_as_the_invocation_error(
-    function_package: Callable[[str], FunctionHost],
-) -> None:
-    host = _process_host(function_package)
-    try:
-        invocation = host.invoke({"raise": True})
-        assert isinstance(invocation.error, ValueError)
-        assert str(invocation.error) == "bad event"
-    finally:
-        host.unload()
+def test_handler_error_comes_back_as_the_invocation_error(host: ProcessHost) -> None:
+    invocation = host.invoke({"raise": True})
+    assert isinstance(invocation.error, ValueError)
+    assert str(invocation.error) == "bad event"
 
 
 def test_a_dead_process_fails_its_invocation_and_the_next_one_starts_anew(
-    function_package: Callable[[str], FunctionHost],
+    host: ProcessHost,
 ) -> None:
-    host = _process_host(function_package)
-    try:
-        before = host.invoke({}).result["pid"]
-        died = host.invoke({"exit": True})
-        after = host.invoke({})
-        assert isinstance(died.error, RuntimeError) and died.result is None
-        assert after.error is None and after.cold and after.result["pid"] != before
-    finally:
-        host.unload()
+    before = host.invoke({}).result["pid"]
+    died = host.invoke({"exit": True})
+    after = host.invoke({})
+    assert isinstance(died.error, RuntimeError) and died.result is None
+    assert after.error is None and after.cold and after.result["pid"] != before
 
 
-def test_unload_stops_the_child(function_package: Callable[[str], FunctionHost]) -> None:
-    host = _process_host(function_package)
+def test_unload_stops_the_child(host: ProcessHost) -> None:
     pid = host.invoke({}).result["pid"]
     host.unload()
     try:

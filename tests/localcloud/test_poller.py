@@ -58,6 +58,21 @@ def wired(s3_client: S3Client, sqs_client: SQSClient) -> tuple[str, emulator.Que
     return bucket, queues
 
 
+@pytest.fixture
+def make_poller(
+    sqs_client: SQSClient,
+    wired: tuple[str, emulator.Queues],
+    function_package: Callable[[str], FunctionHost],
+) -> Callable[[str], Poller]:
+    """A poller of the wired queue for a function made from handler source (3 receives)."""
+
+    def make(handler_source: str) -> Poller:
+        host = function_package(handler_source)
+        return Poller(sqs_client, wired[1], host, max_receives=3, retry_delay=0)
+
+    return make
+
+
 def drain(sqs: SQSClient, url: str) -> list[dict[str, Any]]:
     bodies = []
     while messages := sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10).get("Messages"):
@@ -90,19 +105,18 @@ def test_failed_record_is_retried_then_deleted(
     s3_client: S3Client,
     sqs_client: SQSClient,
     wired: tuple[str, emulator.Queues],
-    function_package: Callable[[str], FunctionHost],
+    make_poller: Callable[[str], Poller],
 ) -> None:
     # GIVEN a function that fails each object once
     bucket, queues = wired
-    host = function_package(FLAKY_HANDLER.format(fail_times=1))
-    poller = Poller(sqs_client, queues, host, max_receives=3, retry_delay=0)
+    poller = make_poller(FLAKY_HANDLER.format(fail_times=1))
     s3_client.put_object(Bucket=bucket, Key="imports/flaky.csv", Body=b"name,email\n")
     # WHEN the poller runs until the queue is empty
     assert poller.poll_once(wait_seconds=1) == 1
     assert poller.poll_once(wait_seconds=1) == 1
     assert poller.poll_once(wait_seconds=0) == 0
     # THEN the function saw it twice, and nothing is left, in the queue or its DLQ
-    assert module_of(host).SEEN == {"imports%2Fflaky.csv": 2}
+    assert module_of(poller.function).SEEN == {"imports%2Fflaky.csv": 2}
     assert drain(sqs_client, queues.url) == []
     assert drain(sqs_client, queues.dlq_url) == []
 
@@ -111,12 +125,11 @@ def test_record_failing_every_time_ends_in_the_dead_letter_queue(
     s3_client: S3Client,
     sqs_client: SQSClient,
     wired: tuple[str, emulator.Queues],
-    function_package: Callable[[str], FunctionHost],
+    make_poller: Callable[[str], Poller],
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     bucket, queues = wired
-    host = function_package(FLAKY_HANDLER.format(fail_times=99))
-    poller = Poller(sqs_client, queues, host, max_receives=3, retry_delay=0)
+    poller = make_poller(FLAKY_HANDLER.format(fail_times=99))
     s3_client.put_object(Bucket=bucket, Key="imports/poison.csv", Body=b"x")
     for _ in range(3):
         assert poller.poll_once(wait_seconds=1) == 1
@@ -132,11 +145,11 @@ def test_crash_fails_the_whole_batch(
     s3_client: S3Client,
     sqs_client: SQSClient,
     wired: tuple[str, emulator.Queues],
-    function_package: Callable[[str], FunctionHost],
+    make_poller: Callable[[str], Poller],
 ) -> None:
     # GIVEN a function that crashes on its first invocation only
     bucket, queues = wired
-    host = function_package(
+    poller = make_poller(
         "CALLS = 0\n"
         "def handler(event, context):\n"
         "    global CALLS\n"
@@ -145,7 +158,6 @@ def test_crash_fails_the_whole_batch(
         "        raise RuntimeError('first call crashes')\n"
         "    return {'batchItemFailures': []}\n"
     )
-    poller = Poller(sqs_client, queues, host, max_receives=3, retry_delay=0)
     for name in ("a", "b"):
         s3_client.put_object(Bucket=bucket, Key=f"imports/{name}.csv", Body=b"x")
     # WHEN
