@@ -54,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
         execute.destroy(destroy_plan(config), aws, print)
         return 0
     outputs = execute.deploy(deploy_plan(config), aws, print)
-    print(f"API URL:       {outputs.get('ApiUrl')}")
-    print(f"Import bucket: {outputs.get('ImportBucketName')}  (upload CSV files under imports/)")
+    for key, value in sorted(outputs.items()):
+        print(f"{key}: {value}")
     return 0
 
 

@@ -85,6 +85,17 @@ def outputs(cfn: Any, stack_name: str) -> dict[str, str]:
     return {o["OutputKey"]: o["OutputValue"] for o in stack.get("Outputs", [])}
 
 
+def physical_id(cfn: Any, stack_name: str, logical_id: str) -> str | None:
+    """The name AWS gave one resource of the stack, or None when it is not there."""
+    from botocore.exceptions import ClientError
+
+    try:
+        found = cfn.describe_stack_resource(StackName=stack_name, LogicalResourceId=logical_id)
+    except ClientError:
+        return None
+    return str(found["StackResourceDetail"].get("PhysicalResourceId") or "") or None
+
+
 def delete(cfn: Any, stack_name: str) -> None:
     """Delete the stack and wait; a stack that does not exist is already deleted."""
     if stack_status(cfn, stack_name) is None:

@@ -50,9 +50,12 @@ def deploy(
     say: Say,
     *,
     template: Callable[[StackDeploy], str] = read_template,
-    migrate: bool = True,
+    invoke: bool = True,
 ) -> dict[str, str]:
-    """Upload, deploy the four stacks, migrate; returns the outputs of the last two stacks."""
+    """Upload, deploy the stacks in order, invoking each one's InvokeOnDeploy functions after it.
+
+    Returns every stack's outputs by key.
+    """
     missing = [str(u.path) for u in plan.uploads if not u.path.is_file()]
     if missing:
         raise FileNotFoundError(f"build the artifacts first (make build): {', '.join(missing)}")
@@ -64,21 +67,21 @@ def deploy(
         say(f"uploaded {upload.path.name} -> {upload.key}")
     results: dict[str, str] = {}
     for step in plan.stacks:
-        if step.stack == "s3-lambda" and migrate:
-            say(f"migrations: {run_migrations(clients['lambda'], plan.migrator)}")
         say(f"deploying {step.stack_name} ...")
         outputs = cloudformation.deploy(cfn, step.stack_name, template(step), step.parameters)
         results.update(outputs)
+        for function_name in step.invoke if invoke else ():
+            say(f"{function_name}: {invoke_function(clients['lambda'], function_name)}")
     return results
 
 
-def run_migrations(lambda_client: Any, function_name: str) -> list[str]:
-    """Invoke the migrations function and wait; raises with its error if it failed."""
+def invoke_function(lambda_client: Any, function_name: str) -> Any:
+    """Invoke a function once and wait; returns its answer, raises with its error if it failed."""
     response = lambda_client.invoke(FunctionName=function_name, Payload=b"{}")
     payload = json.loads(response["Payload"].read() or b"null")
     if response.get("FunctionError"):
-        raise RuntimeError(f"migrations failed: {payload}")
-    return list(payload.get("applied", []))
+        raise RuntimeError(f"{function_name} failed: {payload}")
+    return payload
 
 
 def destroy(
@@ -88,20 +91,22 @@ def destroy(
     *,
     template: Callable[[StackDeploy], str] = read_template,
 ) -> None:
-    """Lift the database's deletion protection, empty the bucket, delete in reverse order."""
+    """Lift deletion protection, then delete in reverse order, emptying each bucket first."""
     cfn = clients["cloudformation"]
-    step = plan.unprotect
-    if cloudformation.stack_status(cfn, step.stack_name) is not None:
-        say(f"turning deletion protection off on {step.stack_name}")
-        cloudformation.deploy(cfn, step.stack_name, template(step), step.parameters)
-    if cloudformation.stack_status(cfn, plan.import_stack) is not None:
-        bucket = cloudformation.outputs(cfn, plan.import_stack).get("ImportBucketName")
-        if bucket:
-            say(f"emptying s3://{bucket} ({empty_bucket(clients['s3'], bucket)} versions)")
+    for step in plan.unprotect:
+        if cloudformation.stack_status(cfn, step.stack_name) is not None:
+            say(f"turning deletion protection off on {step.stack_name}")
+            cloudformation.deploy(cfn, step.stack_name, template(step), step.parameters)
     for stack_name in plan.deletions:
+        if cloudformation.stack_status(cfn, stack_name) is None:
+            continue
+        for logical_id in plan.buckets.get(stack_name, ()):
+            bucket = cloudformation.physical_id(cfn, stack_name, logical_id)
+            if bucket:
+                say(f"emptying s3://{bucket} ({empty_bucket(clients['s3'], bucket)} versions)")
         say(f"deleting {stack_name} ...")
         cloudformation.delete(cfn, stack_name)
-    say("done; the database was kept as a final snapshot (aws rds describe-db-snapshots)")
+    say("done; a database is kept as a final snapshot (aws rds describe-db-snapshots)")
 
 
 def empty_bucket(s3: Any, bucket: str) -> int:

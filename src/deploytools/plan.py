@@ -1,19 +1,23 @@
 """The deploy and destroy plans: what runs, in which order, with which parameters.
 
 Pure data, no AWS call: `make deploy-plan` prints it, `make deploy` executes it with boto3,
-and the tests check it. Each step also renders as the equivalent aws CLI command.
+and the tests check it. Each step also renders as the equivalent aws CLI command. Which stacks
+and functions exist, and in which order, comes from the templates (src/stackspec).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from pathlib import Path
+from typing import TYPE_CHECKING
 
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATES = ROOT / "deploy" / "cloudformation"
+import stackspec
+from stackspec.model import ROOT
+
+if TYPE_CHECKING:
+    from pathlib import Path
+
 DIST = ROOT / "dist"
-STACKS = ("vpc", "db", "apigateway-lambda", "s3-lambda")
 ACCOUNT_PLACEHOLDER = "<account-id>"
 
 
@@ -28,7 +32,7 @@ class Config:
     arch: str = "arm64"
     account_id: str = ACCOUNT_PLACEHOLDER
     dist: Path = DIST
-    templates: Path = TEMPLATES
+    templates: Path = stackspec.TEMPLATES
 
     @property
     def artifacts_bucket(self) -> str:
@@ -36,12 +40,8 @@ class Config:
         return f"{self.project}-artifacts-{self.account_id}-{self.region}"
 
     def stack_name(self, stack: str) -> str:
-        """The CloudFormation stack name of one of the four templates."""
+        """The CloudFormation stack name of one template."""
         return f"{self.project}-{self.stage}-{stack}"
-
-    def function_name(self, suffix: str) -> str:
-        """A function's name, as the templates set it."""
-        return f"{self.project}-{self.stage}-{suffix}"
 
 
 @dataclass(frozen=True)
@@ -54,12 +54,13 @@ class Upload:
 
 @dataclass(frozen=True)
 class StackDeploy:
-    """One `aws cloudformation deploy`."""
+    """One `aws cloudformation deploy`, then the functions to invoke once it is up."""
 
     stack: str
     stack_name: str
     template: Path
     parameters: dict[str, str] = field(default_factory=dict)
+    invoke: tuple[str, ...] = ()  # deployed function names (the migrations function)
 
 
 @dataclass(frozen=True)
@@ -69,17 +70,16 @@ class DeployPlan:
     config: Config
     uploads: list[Upload]
     stacks: list[StackDeploy]
-    migrator: str
 
 
 @dataclass(frozen=True)
 class DestroyPlan:
-    """Everything `make destroy` does, in order; the database stack leaves a snapshot."""
+    """Everything `make destroy` does, in order; protected stacks are unprotected first."""
 
     config: Config
-    unprotect: StackDeploy
-    import_stack: str
+    unprotect: list[StackDeploy]
     deletions: list[str]
+    buckets: dict[str, tuple[str, ...]]  # stack name -> logical ids of buckets to empty first
 
 
 def artifact_key(config: Config, path: Path) -> str:
@@ -89,54 +89,62 @@ def artifact_key(config: Config, path: Path) -> str:
 
 
 def deploy_plan(config: Config) -> DeployPlan:
-    """The four stacks in dependency order, each fed the keys and the shared parameters."""
-    files = {
-        "layer": config.dist / f"layer-{config.arch}.zip",
-        "api": config.dist / "sample_api.zip",
-        "import": config.dist / "sample_event.zip",
-        "migrator": config.dist / "migrator.zip",
-    }
-    uploads = {name: Upload(path, artifact_key(config, path)) for name, path in files.items()}
-    common = {"Project": config.project, "Stage": config.stage}
-    code = {
+    """Every stack in dependency order, each fed its code keys and the shared parameters."""
+    stacks = stackspec.load_stacks(config.templates)
+    layer_path = config.dist / f"layer-{config.arch}.zip"
+    layer = Upload(layer_path, artifact_key(config, layer_path))
+    uploads = [layer] if any(stack.layer_parameters for stack in stacks) else []
+    steps = []
+    for stack in stacks:
+        keys = {name: layer.key for name in stack.layer_parameters}
+        for function in stack.functions:
+            path = config.dist / function.artifact
+            uploads.append(Upload(path, artifact_key(config, path)))
+            keys[function.code_parameter] = uploads[-1].key
+        given = {**_shared_parameters(config), **keys}
+        steps.append(
+            StackDeploy(
+                stack.name,
+                config.stack_name(stack.name),
+                stack.template,
+                {name: value for name, value in given.items() if name in stack.parameters},
+                tuple(
+                    function.name_in(config.project, config.stage)
+                    for function in stack.functions
+                    if function.invoke_on_deploy
+                ),
+            )
+        )
+    return DeployPlan(config, uploads, steps)
+
+
+def _shared_parameters(config: Config) -> dict[str, str]:
+    """What every template that declares them gets from the command line."""
+    return {
+        "Project": config.project,
+        "Stage": config.stage,
         "ArtifactsBucket": config.artifacts_bucket,
         "Runtime": config.runtime,
         "Architecture": config.arch,
     }
-    extra = {
-        "vpc": {},
-        "db": {},
-        "apigateway-lambda": {
-            **code,
-            "LayerKey": uploads["layer"].key,
-            "ApiCodeKey": uploads["api"].key,
-            "MigratorCodeKey": uploads["migrator"].key,
-        },
-        "s3-lambda": {**code, "ImportCodeKey": uploads["import"].key},
-    }
-    stacks = [
-        StackDeploy(
-            stack,
-            config.stack_name(stack),
-            config.templates / f"{stack}.yaml",
-            {**common, **extra[stack]},
-        )
-        for stack in STACKS
-    ]
-    return DeployPlan(config, list(uploads.values()), stacks, config.function_name("migrator"))
 
 
 def destroy_plan(config: Config) -> DestroyPlan:
     """Reverse order; deletion protection is lifted first, on purpose, and only for this stage."""
-    unprotect = StackDeploy(
-        "db",
-        config.stack_name("db"),
-        config.templates / "db.yaml",
-        {"Project": config.project, "Stage": config.stage, "DeletionProtection": "false"},
-    )
+    stacks = stackspec.load_stacks(config.templates)
+    unprotect = [
+        StackDeploy(
+            stack.name,
+            config.stack_name(stack.name),
+            stack.template,
+            {"Project": config.project, "Stage": config.stage, "DeletionProtection": "false"},
+        )
+        for stack in stacks
+        if "DeletionProtection" in stack.parameters
+    ]
     return DestroyPlan(
         config,
         unprotect,
-        config.stack_name("s3-lambda"),
-        [config.stack_name(stack) for stack in reversed(STACKS)],
+        [config.stack_name(stack.name) for stack in reversed(stacks)],
+        {config.stack_name(stack.name): stack.buckets for stack in stacks if stack.buckets},
     )

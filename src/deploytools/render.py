@@ -5,7 +5,7 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING
 
-from deploytools.plan import ROOT
+from stackspec.model import ROOT
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -44,18 +44,12 @@ def deploy_commands(plan: DeployPlan) -> list[list[str]]:
             for upload in plan.uploads
         ),
     ]
-    deploys = [deploy_command(step, region) for step in plan.stacks]
-    # Migrations run once the migrations function exists (apigateway-lambda) and before the
-    # importer's new code goes live.
-    commands += deploys[:3]
-    commands.append(
-        [
-            *("aws", "lambda", "invoke", "--region", region, "--function-name", plan.migrator),
-            *("--cli-binary-format", "raw-in-base64-out", "--payload", "{}", "/dev/stdout"),
-        ]
-    )
-    commands += deploys[3:]
-    for step in plan.stacks[2:]:
+    for step in plan.stacks:
+        commands.append(deploy_command(step, region))
+        # A function the template marks InvokeOnDeploy (the migrations) runs before the stacks
+        # after its own, so that their new code meets the new schema.
+        commands += [invoke_command(name, region) for name in step.invoke]
+    for step in plan.stacks:
         commands.append(
             [
                 *("aws", "cloudformation", "describe-stacks", "--region", region),
@@ -65,18 +59,27 @@ def deploy_commands(plan: DeployPlan) -> list[list[str]]:
     return commands
 
 
+def invoke_command(function_name: str, region: str) -> list[str]:
+    """`aws lambda invoke`, waiting for the answer."""
+    return [
+        *("aws", "lambda", "invoke", "--region", region, "--function-name", function_name),
+        *("--cli-binary-format", "raw-in-base64-out", "--payload", "{}", "/dev/stdout"),
+    ]
+
+
 def destroy_commands(plan: DestroyPlan) -> list[list[str]]:
     """Every command of `make destroy`, in order."""
     region = plan.config.region
-    commands = [
-        deploy_command(plan.unprotect, region),
-        [
-            *("aws", "s3", "rm", "--region", region, "--recursive"),
-            f"s3://<ImportBucketName of {plan.import_stack}>",
-            "# with every object version (s3api delete-objects), so that the bucket can go",
-        ],
-    ]
+    commands = [deploy_command(step, region) for step in plan.unprotect]
     for stack_name in plan.deletions:
+        commands += [
+            [
+                *("aws", "s3", "rm", "--region", region, "--recursive"),
+                f"s3://<{bucket} of {stack_name}>",
+                "# with every object version (s3api delete-objects), so that the bucket can go",
+            ]
+            for bucket in plan.buckets.get(stack_name, ())
+        ]
         delete = ["aws", "cloudformation", "delete-stack", "--region", region]
         commands.append([*delete, "--stack-name", stack_name])
         commands.append(

@@ -128,3 +128,4 @@ class Stack:
     needs: tuple[str, ...]  # exports and outputs of other stacks it uses, by name
     functions: tuple[Function, ...]
     layer_parameters: tuple[str, ...]  # parameters that take a layer zip's S3 key
+    buckets: tuple[str, ...] = ()  # logical ids of its S3 buckets (emptied before a delete)

@@ -102,6 +102,7 @@ def _stack(path: Path) -> Stack:
             for resource in resources.values()
             if resource["Type"] == "AWS::Lambda::LayerVersion"
         ),
+        buckets=tuple(k for k, v in resources.items() if v["Type"] == "AWS::S3::Bucket"),
     )
 
 

