@@ -7,7 +7,6 @@ says so), with only the cases it runs after before it; each problem is one reada
 
 from __future__ import annotations
 
-import copy
 from typing import TYPE_CHECKING, Any
 
 import psycopg
@@ -103,7 +102,7 @@ class _Checker:
             for case in ordered:
                 if case.name in starts:
                     _empty(url)
-                yield scenarios.handler_call(function, self._event(case))
+                yield scenarios.handler_call(function, scenarios.prepared_event(case, self.s3))
 
         def after(index: int, result: dict[str, Any]) -> None:
             problem = scenarios.answer_problem(ordered[index], result)
@@ -130,15 +129,6 @@ class _Checker:
         if outside:
             problems.append(f"modules loaded from outside the sandbox: {', '.join(outside)}")
         return problems
-
-    def _event(self, case: Case) -> Any:
-        """The case's event, its upload made where it points."""
-        event = copy.deepcopy(case.event)
-        if case.upload is None:
-            return event
-        # `upload` names a file of the repository the events/ folder belongs to.
-        body = (case.path.parents[2] / case.upload).read_bytes()
-        return scenarios.prepare_event(event, self.s3, body)
 
 
 def _empty(url: str) -> None:

@@ -8,6 +8,7 @@ event is given that object's real ETag and version id.
 
 from __future__ import annotations
 
+import copy
 import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
@@ -40,7 +41,7 @@ def handler_call(function: Function, event: Any) -> dict[str, Any]:
     return {"target": f"{module}:{attribute}", "args": [event], "context": context}
 
 
-def runs(cases: list[Case]) -> list[list[Case]]:
+def groups(cases: list[Case]) -> list[list[Case]]:
     """The cases in groups: each group starts on an emptied database and sees only its own.
 
     A case shares its group with the cases it names in `after` (and with those that name it);
@@ -60,11 +61,15 @@ def runs(cases: list[Case]) -> list[list[Case]]:
 
 
 def sessions(cases: list[Case]) -> list[list[list[Case]]]:
-    """The groups by interpreter: one for every group on a migrated database (emptied between
-    groups, as a warm function sees one event after another), and one for each group on an
-    empty database (emptying tables cannot undo a migration)."""
-    migrated = [group for group in runs(cases) if not group[0].empty_database]
-    empty = [[group] for group in runs(cases) if group[0].empty_database]
+    """The groups by interpreter: the migrated ones share one, each empty one has its own.
+
+    Groups on a migrated database share an interpreter and a database emptied between them,
+    as a warm function sees one event after another; a group on an empty database gets its own
+    (emptying tables cannot undo a migration).
+    """
+    found = groups(cases)
+    migrated = [group for group in found if not group[0].empty_database]
+    empty = [[group] for group in found if group[0].empty_database]
     return ([migrated] if migrated else []) + empty
 
 
@@ -103,6 +108,15 @@ def rows_problems(case: Case, database_url: str) -> list[str]:
                     f"{where(case)}: {table} holds {count} row(s) after it, expected {expected}"
                 )
     return problems
+
+
+def prepared_event(case: Case, s3: S3Client) -> Any:
+    """A copy of the case's event, its `upload` made wherever the event points."""
+    event = copy.deepcopy(case.event)
+    if case.upload is None:
+        return event
+    # `upload` names a file of the repository the events/ folder belongs to.
+    return prepare_event(event, s3, (case.path.parents[2] / case.upload).read_bytes())
 
 
 def prepare_event(node: Any, s3: S3Client, body: bytes) -> Any:

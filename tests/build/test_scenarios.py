@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING
 
-from buildtools.scenarios import misplaced, prepare_event, runs
+from buildtools.scenarios import groups, misplaced, prepare_event, sessions
 from stackspec.events import load_case
 from tests.fixtures.events import load_event
 
@@ -32,18 +32,29 @@ def test_a_case_shares_its_run_only_with_the_cases_it_runs_after(tmp_path: Path)
         tmp_path,
         {"alone": {}, "create": {}, "read": {"after": ["create"]}, "other": {}},
     )
-    # WHEN grouped into runs THEN the linked pair shares one, in order; the others run alone
-    assert [[case.name for case in run] for run in runs(found)] == [
+    # WHEN grouped THEN the linked pair shares a group, in order; the others are alone
+    assert [[case.name for case in group] for group in groups(found)] == [
         ["alone"],
         ["create", "read"],
         ["other"],
     ]
 
 
+def test_groups_on_a_migrated_database_share_an_interpreter_and_empty_ones_do_not(
+    tmp_path: Path,
+) -> None:
+    found = _cases(
+        tmp_path,
+        {"a": {}, "migrate": {"database": "empty"}, "b": {}, "again": {"database": "empty"}},
+    )
+    names = [[[case.name for case in group] for group in session] for session in sessions(found)]
+    assert names == [[["a"], ["b"]], [["migrate"]], [["again"]]]
+
+
 def test_a_case_wanting_an_empty_database_after_another_is_reported(tmp_path: Path) -> None:
     found = _cases(tmp_path, {"seed": {}, "migrate": {"after": ["seed"], "database": "empty"}})
-    [run] = runs(found)
-    assert misplaced(run) == [
+    [group] = groups(found)
+    assert misplaced(group) == [
         "events/" + tmp_path.name + "/migrate.json: wants an empty database, but runs after 'seed'"
     ]
 
