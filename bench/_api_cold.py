@@ -1,5 +1,7 @@
 """One cold start, run in a fresh process by bench_api: import a handler, answer GET /users once.
 
+`_api_cold.py HANDLER EVENT`: HANDLER is `package.module.function`, or `bare` for the bare one.
+
 Prints the import and first-request times (ms) so that the parent can show where time goes.
 """
 
@@ -9,6 +11,7 @@ import time
 
 _STARTED = time.perf_counter()
 
+import importlib  # noqa: E402
 import json  # noqa: E402
 import sys  # noqa: E402
 
@@ -22,10 +25,11 @@ class _Context:
 
 def main() -> None:
     which, event_path = sys.argv[1], sys.argv[2]
-    if which == "sample_api":
-        from sample_api.index import handler
-    else:
+    if which == "bare":
         from bench._api_bare import handler
+    else:
+        module, _, attribute = which.rpartition(".")
+        handler = getattr(importlib.import_module(module), attribute)
     imported = time.perf_counter()
     with open(event_path, encoding="utf-8") as file:  # noqa: PTH123
         event = json.load(file)

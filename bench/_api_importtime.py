@@ -1,4 +1,4 @@
-"""Where sample_api's import time goes, from `python -X importtime` (self time, summed)."""
+"""Where a handler's import time goes, from `python -X importtime` (self time, summed)."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from collections import Counter
 TOP = 12
 
 
-def print_import_offenders(env: dict[str, str]) -> None:
-    """Print self import time by distribution, and the heaviest single modules."""
+def print_import_offenders(env: dict[str, str], module: str) -> None:
+    """Print the module's self import time by distribution, and the heaviest single modules."""
     result = subprocess.run(
-        [sys.executable, "-X", "importtime", "-c", "import sample_api.index"],
+        [sys.executable, "-X", "importtime", "-c", f"import {module}"],
         env=env,
         capture_output=True,
         text=True,
@@ -28,7 +28,7 @@ def print_import_offenders(env: dict[str, str]) -> None:
     for self_us, name in modules:
         by_package[name.split(".")[0]] += self_us
     total = sum(by_package.values())
-    print(f"python -X importtime -c 'import sample_api.index': {total / 1000:.1f} ms in all")
+    print(f"python -X importtime -c 'import {module}': {total / 1000:.1f} ms in all")
     print("  self time by top-level package:")
     for package, self_us in by_package.most_common(TOP):
         print(f"    {package:34} {self_us / 1000:7.1f} ms  {self_us / total:5.1%}")

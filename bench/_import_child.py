@@ -1,10 +1,12 @@
 """Child process of bench_import: one handler invocation; prints seconds, peak RSS and the result.
 
-Run apart from the bench so that its peak RSS is the import's own, not the generator's.
+`_import_child.py HANDLER FUNCTION BUCKET KEY`. Run apart from the bench so that its peak RSS is
+the import's own, not the generator's.
 """
 
 from __future__ import annotations
 
+import importlib
 import json
 import resource
 import sys
@@ -12,9 +14,11 @@ import time
 from pathlib import Path
 
 
-def main(bucket: str, key: str) -> None:
+def main(handler_path: str, function_name: str, bucket: str, key: str) -> None:
     from localcloud.context import LocalContext
-    from sample_event.index import handler
+
+    module, _, attribute = handler_path.rpartition(".")
+    handler = getattr(importlib.import_module(module), attribute)
 
     event = {
         "Records": [
@@ -27,7 +31,7 @@ def main(bucket: str, key: str) -> None:
     }
     baseline_kb = _peak_rss_kb()
     started = time.perf_counter()
-    result = handler(event, LocalContext("sample_event", timeout_seconds=900))
+    result = handler(event, LocalContext(function_name, timeout_seconds=900))
     seconds = time.perf_counter() - started
     peak_kb = _peak_rss_kb()
     print(
@@ -49,4 +53,4 @@ def _peak_rss_kb() -> int:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2])
+    main(*sys.argv[1:5])

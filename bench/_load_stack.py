@@ -13,13 +13,16 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
+
+from bench._declared import api_function
+from stackspec.model import ROOT
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+API = api_function().name
 
 
 def _free_port() -> int:
@@ -32,13 +35,16 @@ def _free_port() -> int:
 def _drain(stream: IO[str]) -> None:
     """Read the console; show what is not a line about one API call (the import's lines)."""
     for line in stream:
-        if line.strip() and "sample_api" not in line:
+        if line.strip() and API not in line:
             print(f"  [localcloud] {line.rstrip()}", flush=True)
 
 
 def _snapshot(folder: Path) -> Path:
-    """A copy of the code as it is now: an edit during the run must not reload a function."""
-    for name in ("src", "migrations"):
+    """A copy of the code as it is now: an edit during the run must not reload a function.
+
+    The templates come too: the local cloud reads its functions from them, beside src/.
+    """
+    for name in ("src", "migrations", "deploy/cloudformation"):
         shutil.copytree(ROOT / name, folder / name, ignore=shutil.ignore_patterns("__pycache__"))
     return folder / "src"
 

@@ -1,23 +1,26 @@
-"""sample_api: cold start and warm invocation, against a bare handler and the raw query.
+"""The API function: cold start and warm invocation, against a bare handler and the raw query.
 
-`python -m bench api`. Everything runs against one embedded PostgreSQL (.local/bench-postgres),
-migrated and seeded, and every comparison is measured side by side, interleaved, in one run.
+`python -m bench api`. The function is the one the templates integrate with API Gateway.
+Everything runs against one embedded PostgreSQL (.local/bench-postgres), migrated and seeded,
+and every comparison is measured side by side, interleaved, in one run.
 """
 
 from __future__ import annotations
 
+import importlib
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 
 from bench._api_importtime import print_import_offenders
+from bench._declared import api_function, handler_of
+from stackspec.model import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
-EVENT = ROOT / "events" / "get_users.json"
+API = api_function()
+EVENT = API.events / "get_users.json"
 COLD_RUNS = int(os.environ.get("BENCH_COLD_RUNS", "15"))
 WARM_ROUNDS = int(os.environ.get("BENCH_WARM_ROUNDS", "15"))
 WARM_CALLS = int(os.environ.get("BENCH_WARM_CALLS", "200"))
@@ -57,9 +60,9 @@ def _cold_commands(
         "bare handler": ([*cold, "bare", str(EVENT)], env),
         # The floor any Powertools app with validation pays before running a line of its own.
         "libraries only": ([sys.executable, "-c", _LIBRARIES_ONLY], env),
-        "sample_api": ([*cold, "sample_api", str(EVENT)], env),
+        API.name: ([*cold, API.handler, str(EVENT)], env),
         "bare, no .pyc": ([*cold, "bare", str(EVENT)], no_pyc),
-        "sample_api, no .pyc": ([*cold, "sample_api", str(EVENT)], no_pyc),
+        f"{API.name}, no .pyc": ([*cold, API.handler, str(EVENT)], no_pyc),
     }
 
 
@@ -88,14 +91,14 @@ def _cold(env: dict[str, str]) -> None:
             first = statistics.median(p[1] for p in phases[name])
             line += f"   (imports {imports:6.1f}, first GET /users {first:5.1f})"
         print(line)
-    no_pyc_ratio = medians["sample_api, no .pyc"] / medians["bare, no .pyc"]
-    print(f"  without .pyc files, sample_api is {no_pyc_ratio:.2f}x the bare handler")
-    _verdict(medians["sample_api"] / bare)
+    no_pyc_ratio = medians[f"{API.name}, no .pyc"] / medians["bare, no .pyc"]
+    print(f"  without .pyc files, {API.name} is {no_pyc_ratio:.2f}x the bare handler")
+    _verdict(medians[API.name] / bare)
 
 
 def _verdict(ratio: float) -> None:
     print(
-        f"  target sample_api <= 1.40x bare: {'met' if ratio <= 1.4 else 'NOT met'} ({ratio:.2f}x)"
+        f"  target {API.name} <= 1.40x bare: {'met' if ratio <= 1.4 else 'NOT met'} ({ratio:.2f}x)"
     )
 
 
@@ -113,9 +116,11 @@ def _warm(url: str) -> None:
 
     from bench._api_bare import handler as bare_handler
     from localcloud.context import LocalContext
-    from sample_api.actions.list_users import list_users
-    from sample_api.index import handler as api_handler
     from shared.db import get_connection
+
+    # GET /users's use case, called without the handler around it.
+    list_users = importlib.import_module(f"{API.name}.actions.list_users").list_users
+    api_handler = handler_of(API)
 
     event = json.loads(EVENT.read_text(encoding="utf-8"))
     context = LocalContext(function_name="bench")
@@ -126,7 +131,7 @@ def _warm(url: str) -> None:
         "bare handler": lambda: bare_handler(event, context),
         # actions/services/daos with no Powertools around them: what the framework adds shows.
         "our layers only": lambda: json.dumps(list_users(get_connection(), limit=20, cursor=None)),
-        "sample_api": lambda: api_handler(event, context),
+        API.name: lambda: api_handler(event, context),
     }
     assert api_handler(event, context)["statusCode"] == 200
     assert bare_handler(event, context)["statusCode"] == 200
@@ -140,7 +145,7 @@ def _warm(url: str) -> None:
     for name, values in samples.items():
         median = statistics.median(values)
         print(f"  {name:16} {median:8.1f}   {median / bare:5.2f}x bare")
-    _verdict(statistics.median(samples["sample_api"]) / bare)
+    _verdict(statistics.median(samples[API.name]) / bare)
 
 
 def main() -> None:
@@ -149,5 +154,5 @@ def main() -> None:
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
     _cold(env)
-    print_import_offenders(env)
+    print_import_offenders(env, API.handler.rpartition(".")[0])
     _warm(url)

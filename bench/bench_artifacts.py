@@ -13,19 +13,28 @@ import statistics
 import tempfile
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+import stackspec
+from bench._declared import api_function, import_function
 from buildtools import bytecode, sandbox, scenarios
 from buildtools.app import build_function
-from buildtools.execute import CACHE, PROJECT, throwaway_database
+from buildtools.execute import CACHE
 from buildtools.interpreter import find_python
 from buildtools.layer import build_layer
 from buildtools.target import Target, host_arch
 from buildtools.zips import describe
+from stackspec.events import Case, cases, load_case
+from stackspec.model import ROOT
+
+if TYPE_CHECKING:
+    from mypy_boto3_s3 import S3Client
+
+    from stackspec import Function
 
 RUNS = int(os.environ.get("BENCH_COLD_RUNS", "11"))
 SEED_USERS = 100
-_FAKE_KEYS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing"}  # the emulator's
+BARE = "bare handler"
 
 
 def _sizes(dist: Path) -> None:
@@ -34,48 +43,65 @@ def _sizes(dist: Path) -> None:
         print(f"  {describe(path).removeprefix(str(dist) + '/')}")
 
 
-def _boxes(dist: Path, work: Path, python: Path, target: Target) -> dict[str, sandbox.Sandbox]:
-    sdk = sandbox.runtime_sdk(target, python, CACHE, PROJECT)
+def _boxes(
+    dist: Path, work: Path, python: Path, target: Target, measured: list[Function]
+) -> dict[str, sandbox.Sandbox]:
+    sdk = sandbox.runtime_sdk(target, python, CACHE, ROOT)
     layer = sandbox.unpack_layer(dist / f"layer-{target.arch}.zip", work / "with")
     stripped_layer = work / "without" / "opt" / "python"
     shutil.copytree(layer, stripped_layer)
     bytecode.strip_tree(stripped_layer)
     boxes = {}
-    for function in ("sample_api", "sample_event"):
-        boxes[function] = sandbox.unpack(dist / f"{function}.zip", layer, work / function, sdk)
-        stripped = sandbox.unpack(
-            dist / f"{function}.zip", stripped_layer, work / f"{function}-stripped", sdk
-        )
+    for function in measured:
+        artifact = dist / function.artifact
+        boxes[function.name] = sandbox.unpack(artifact, layer, work / function.name, sdk)
+        stripped = sandbox.unpack(artifact, stripped_layer, work / f"{function.name}-stripped", sdk)
         bytecode.strip_tree(stripped.task)
-        boxes[f"{function} no bytecode"] = stripped
+        boxes[f"{function.name} no bytecode"] = stripped
     bare_task = work / "bare" / "var" / "task"
     bare_task.mkdir(parents=True)
-    shutil.copy(PROJECT / "bench" / "_api_bare.py", bare_task / "bare_handler.py")
+    shutil.copy(ROOT / "bench" / "_api_bare.py", bare_task / "bare_handler.py")
     bytecode.compile_tree(python, bare_task, "/var/task")
-    boxes["bare handler"] = sandbox.Sandbox(task=bare_task, layer=layer, runtime=sdk)
+    boxes[BARE] = sandbox.Sandbox(task=bare_task, layer=layer, runtime=sdk)
     return boxes
 
 
-def _call(name: str, s3: Any, run: int) -> dict[str, Any]:
-    events = scenarios.load_events(PROJECT / "events")
-    if name.startswith("sample_event"):
-        label = f"bench{run}-{'stripped' if 'no bytecode' in name else 'built'}"
-        event = scenarios.prepare_event(events["s3_object_created"], s3, label, [])
-        return {"target": "sample_event.index:handler", "args": [event], "context": "bench"}
-    target = "bare_handler:handler" if name == "bare handler" else "sample_api.index:handler"
-    return {"target": target, "args": [events["get_users"]], "context": "bench"}
+def _sample_cases() -> dict[str, tuple[Function, Case]]:
+    """What each measured function answers: GET /users, and an import of the sample file."""
+    api, importer = api_function(), import_function()
+    uploading = next(case for case in cases(importer) if case.upload)
+    return {
+        api.name: (api, load_case(api.events / "get_users.json")),
+        importer.name: (importer, uploading),
+    }
 
 
-def _measure(boxes: dict[str, sandbox.Sandbox], python: Path, env: dict[str, str], s3: Any) -> None:
+def _call(name: str, samples: dict[str, tuple[Function, Case]], s3: S3Client) -> dict[str, Any]:
+    api = api_function()
+    if name == BARE:
+        call = scenarios.handler_call(api, samples[api.name][1].event)
+        return {**call, "target": "bare_handler:handler"}
+    function, case = samples[name.removesuffix(" no bytecode")]
+    # An upload makes a new version of the object each time: a whole import, every run.
+    return scenarios.handler_call(function, scenarios.prepared_event(case, s3))
+
+
+def _measure(
+    boxes: dict[str, sandbox.Sandbox],
+    python: Path,
+    envs: dict[str, dict[str, str]],
+    s3: S3Client,
+) -> None:
+    samples = _sample_cases()
     times: dict[str, list[float]] = {name: [] for name in boxes}
     imports: dict[str, list[float]] = {name: [] for name in boxes}
     calls: dict[str, list[float]] = {name: [] for name in boxes}
-    for run in range(RUNS):
+    for _run in range(RUNS):
         for name, box in boxes.items():  # interleaved, so load drift hits all alike
-            call = _call(name, s3, run)
+            call = _call(name, samples, s3)
             workdir = box.task.parent.parent
             started = time.perf_counter()
-            report = sandbox.run(python, box, [call], env, workdir)
+            report = sandbox.run(python, box, [call], envs[name], workdir)
             times[name].append((time.perf_counter() - started) * 1000)
             result = report["results"][0]
             if not result["ok"]:
@@ -83,13 +109,13 @@ def _measure(boxes: dict[str, sandbox.Sandbox], python: Path, env: dict[str, str
             imports[name].append(result["import_ms"])
             calls[name].append(result["call_ms"])
     medians = {name: statistics.median(values) for name, values in times.items()}
-    bare = medians["bare handler"]
+    bare = medians[BARE]
     print(f"cold start from the artifacts, whole process, median of {RUNS} (ms):")
     for name, median in medians.items():
         phases = f"import {statistics.median(imports[name]):6.1f}, "
         phases += f"first call {statistics.median(calls[name]):6.1f}"
         print(f"  {name:26} {median:8.1f}   {median / bare:5.2f}x bare   ({phases})")
-    for function in ("sample_api", "sample_event"):
+    for function in samples:
         ratio = medians[f"{function} no bytecode"] / medians[function]
         importing = statistics.median(imports[f"{function} no bytecode"])
         importing /= statistics.median(imports[function])
@@ -100,44 +126,39 @@ def _measure(boxes: dict[str, sandbox.Sandbox], python: Path, env: dict[str, str
 
 
 def main() -> None:
-    import logging
-
-    import boto3
     import psycopg
-    from moto.server import ThreadedMotoServer
 
     from localcloud.paths import local_dir
     from localcloud.postgres import start_embedded
+    from localcloud.scratch import emulated_s3, throwaway_database
 
     target = Target("python3.13", host_arch())
     python = find_python(target.python_version)
     server = start_embedded(local_dir() / "bench-postgres")
-    logging.getLogger("werkzeug").setLevel(logging.ERROR)
-    moto = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    moto.start()
-    try:
-        host, port = moto.get_host_and_port()
-        endpoint = f"http://{host}:{port}"
-        s3 = boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", **_FAKE_KEYS)
-        with (
-            tempfile.TemporaryDirectory(prefix="bench-artifacts-") as tmp,
-            throwaway_database(server, migrated=True) as url,
-        ):
-            work = Path(tmp)
-            dist = work / "dist"
-            for function in ("sample_api", "sample_event", "migrator"):
-                build_function(function, target, dist, python)
-            build_layer(target, dist, python)
-            _sizes(dist)
-            with psycopg.connect(url, autocommit=True) as conn:
-                conn.execute(
-                    "INSERT INTO users (name, email) SELECT 'User ' || n, 'user' || n || "
-                    "'@example.com' FROM generate_series(1, %s) AS n",
-                    [SEED_USERS],
-                )
-            settings = {"DATABASE_URL": url, "AWS_ENDPOINT_URL_S3": endpoint}
-            settings |= {name.upper(): value for name, value in _FAKE_KEYS.items()}
-            env = sandbox.lambda_environment("bench", settings)
-            _measure(_boxes(dist, work, python, target), python, env, s3)
-    finally:
-        moto.stop()
+    measured = [api_function(), import_function()]
+    with (
+        emulated_s3() as s3,
+        tempfile.TemporaryDirectory(prefix="bench-artifacts-") as tmp,
+        throwaway_database(server, prefix="bench") as url,
+    ):
+        work = Path(tmp)
+        dist = work / "dist"
+        for function in stackspec.functions():
+            build_function(function, target, dist, python)
+        build_layer(target, dist, python)
+        _sizes(dist)
+        with psycopg.connect(url, autocommit=True) as conn:
+            conn.execute(
+                "INSERT INTO users (name, email) SELECT 'User ' || n, 'user' || n || "
+                "'@example.com' FROM generate_series(1, %s) AS n",
+                [SEED_USERS],
+            )
+        settings = {**s3.environment, "DATABASE_URL": url}
+        envs = {
+            name: sandbox.lambda_environment(function, settings)
+            for function in measured
+            for name in (function.name, f"{function.name} no bytecode")
+        }
+        envs[BARE] = envs[measured[0].name]
+        boxes = _boxes(dist, work, python, target, measured)
+        _measure(boxes, python, envs, s3.client())

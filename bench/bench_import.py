@@ -1,16 +1,18 @@
-"""sample_event: CSV import throughput and memory, against psql \\copy and executemany.
+"""The importer: CSV import throughput and memory, against psql \\copy and executemany.
 
-`python -m bench import`. One embedded PostgreSQL (.local/bench-postgres) and one moto S3
+`python -m bench import`. The importer is the function a bucket's new objects reach through a
+queue in the templates. One embedded PostgreSQL (.local/bench-postgres) and one moto S3
 server, started here. For each size (BENCH_IMPORT_ROWS, default "1000000,5000000"):
 - psql \\copy of the same file from local disk straight into users: the limit;
 - executemany INSERT ... ON CONFLICT in batches of 5,000 (1 M rows only): the tutorial way;
-- sample_event's handler, in a child process, streaming the object from S3 with validation,
+- the importer's handler, in a child process, streaming the object from S3 with validation,
   deduplication, staging COPY and the ledger: rows/s, ratio to psql, and peak RSS.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib
 import json
 import os
 import subprocess
@@ -19,7 +21,10 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from bench._declared import import_function
+from stackspec.model import ROOT
+
+IMPORTER = import_function()
 SIZES = [int(n) for n in os.environ.get("BENCH_IMPORT_ROWS", "1000000,5000000").split(",")]
 EXECUTEMANY_MAX_ROWS = 1_000_000
 BATCH = 5_000
@@ -83,16 +88,17 @@ def _executemany(url: str, path: Path) -> float:
     return time.perf_counter() - started
 
 
-def _sample_event(url: str, endpoint: str, key: str) -> dict[str, float]:
+def _importer(url: str, s3_environment: dict[str, str], key: str) -> dict[str, float]:
     env = {
         **os.environ,
+        **s3_environment,
         "PYTHONPATH": f"{ROOT / 'src'}{os.pathsep}{ROOT}",
         "DATABASE_URL": url,
-        "AWS_ENDPOINT_URL_S3": endpoint,
         "LOG_LEVEL": "WARNING",
     }
+    child = [str(ROOT / "bench" / "_import_child.py"), IMPORTER.handler, IMPORTER.name]
     done = subprocess.run(
-        [sys.executable, str(ROOT / "bench" / "_import_child.py"), BUCKET, key],
+        [sys.executable, *child, BUCKET, key],
         env=env,
         check=False,
         capture_output=True,
@@ -105,7 +111,7 @@ def _sample_event(url: str, endpoint: str, key: str) -> dict[str, float]:
 
 def _validation_only(path: Path, rows: int) -> float:
     """Rows/s of NewUser validation alone, in this process: the importer's CPU ceiling."""
-    from sample_event.services.validation import validate_row
+    validate_row = importlib.import_module(f"{IMPORTER.name}.services.validation").validate_row
 
     sample = min(rows, 200_000)
     with path.open(newline="") as file:
@@ -127,21 +133,13 @@ def _count(url: str) -> int:
 
 
 def main() -> None:
-    import boto3
-    from moto.server import ThreadedMotoServer
+    from localcloud.scratch import emulated_s3
 
-    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
-        os.environ.setdefault(name, "bench")  # moto accepts any credentials
-    os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     url = _database()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
-    s3 = boto3.client("s3", endpoint_url=endpoint)
-    s3.create_bucket(Bucket=BUCKET)
     rss: dict[int, float] = {}
-    try:
+    with emulated_s3() as emulated:
+        s3 = emulated.client()
+        s3.create_bucket(Bucket=BUCKET)
         with tempfile.TemporaryDirectory() as tmp:
             for rows in SIZES:
                 path = Path(tmp) / f"users_{rows}.csv"
@@ -163,12 +161,13 @@ def main() -> None:
                         f"  {psql / many:.2f}x"
                     )
                 _reset(url)
-                run = _sample_event(url, endpoint, key)
+                run = _importer(url, emulated.environment, key)
                 assert _count(url) == rows, run
                 assert run["imports"][0]["status"] == "completed", run
                 rss[rows] = run["peak_kb"] / 1024
                 print(
-                    f"  sample_event (S3 stream, validated)  {rows / run['seconds']:>9,.0f} rows/s"
+                    f"  {IMPORTER.name + ' (S3 stream, validated)':37}"
+                    f"{rows / run['seconds']:>9,.0f} rows/s"
                     f"  {psql / run['seconds']:.2f}x   peak RSS {rss[rows]:.0f} MB"
                     f" (after imports, before the run: {run['baseline_kb'] / 1024:.0f} MB)"
                 )
@@ -179,13 +178,11 @@ def main() -> None:
                 )
                 path.unlink()
                 s3.delete_object(Bucket=BUCKET, Key=key)
-    finally:
-        server.stop()
     if len(rss) > 1:
         small, large = min(rss), max(rss)
         growth = rss[large] / rss[small] - 1
         print(f"\npeak RSS {large:,} rows vs {small:,} rows: {growth:+.1%} (target within 10%)")
-    print("targets: sample_event >= 0.50x psql \\copy; peak RSS < 150 MB")
+    print(f"targets: {IMPORTER.name} >= 0.50x psql \\copy; peak RSS < 150 MB")
 
 
 if __name__ == "__main__":

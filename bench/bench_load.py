@@ -6,7 +6,7 @@ folder of its own, then: a few seconds at each concurrency of BENCH_LOAD_LEVELS 
 knee (the fewest connections within 10 % of the best rate: more only queue, since one API
 environment serves one request at a time); BENCH_LOAD_SECONDS at the knee with nothing else
 running; the same again while a CSV of BENCH_LOAD_ROWS rows, uploaded to
-imports/, goes through S3 -> SQS -> poller -> sample_event. The requests that started while
+imports/, goes through S3 -> SQS -> poller -> the importer. The requests that started while
 the import ran are compared with the unloaded run.
 """
 
@@ -25,11 +25,11 @@ from bench import _load_client as client
 from bench import _load_report as report
 from bench._load_import import MAX_IMPORT_SECONDS, Imported, run_with_import, write_csv
 from bench._load_stack import local_cloud
+from stackspec.model import ROOT
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-ROOT = Path(__file__).resolve().parents[1]
 SECONDS = float(os.environ.get("BENCH_LOAD_SECONDS", "60"))
 ROWS = int(os.environ.get("BENCH_LOAD_ROWS", "1000000"))
 LEVELS = [int(n) for n in os.environ.get("BENCH_LOAD_LEVELS", "1,2,4,8,16").split(",")]

@@ -20,7 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parents[1]
+from stackspec.model import ROOT
+
 RESTARTS = int(os.environ.get("BENCH_DEV_RESTARTS", "5"))
 UPLOADS = int(os.environ.get("BENCH_DEV_UPLOADS", "10"))
 

@@ -1,6 +1,6 @@
-"""Build dist/<function>.zip: the function's package and the shared package, precompiled.
+"""Build dist/<function>.zip for each function the templates declare, precompiled.
 
-`python -m buildtools.app --runtime python3.13 --arch arm64`
+`python -m buildtools.app --runtime python3.13 --arch arm64 [function ...]` (default: every one)
 """
 
 from __future__ import annotations
@@ -9,57 +9,59 @@ import argparse
 import shutil
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+import stackspec
 from buildtools import bytecode, requirements
 from buildtools.interpreter import find_python
 from buildtools.target import ARCHITECTURES, Target
 from buildtools.zips import describe, write_zip
+from stackspec.model import ROOT
 
-PROJECT = Path(__file__).resolve().parents[2]
-# Function -> the packages under src/ its zip holds (the handler is <first>.index.handler).
-FUNCTIONS = {
-    "sample_api": ("sample_api", "shared"),
-    "sample_event": ("sample_event", "shared"),
-    "migrator": ("migrator", "shared"),
-}
+if TYPE_CHECKING:
+    from stackspec import Function
+
 _SKIPPED = shutil.ignore_patterns("__pycache__", "*.py[cod]", ".*")
 
 
 def build_function(
-    name: str, target: Target, dist: Path, python: Path, project: Path = PROJECT
+    function: Function, target: Target, dist: Path, python: Path, project: Path = ROOT
 ) -> Path:
-    """Stage, precompile and zip one function; returns the zip's path."""
-    destination = dist / f"{name}.zip"
-    with tempfile.TemporaryDirectory(prefix=f"{name}-") as tmp:
-        task = Path(tmp)
-        for package in FUNCTIONS[name]:
+    """Stage, precompile and zip one function as declared; returns the zip's path.
+
+    The zip holds its packages from src/, the folders its template bundles (placed where the
+    function looks for them) and the dependency groups it alone needs: those ride in its zip
+    rather than in the layer every function loads.
+    """
+    destination = dist / function.artifact
+    with tempfile.TemporaryDirectory(prefix=f"{function.name}-") as tmp:
+        task = Path(tmp) / "task"
+        for package in function.packages:
             shutil.copytree(project / "src" / package, task / package, ignore=_SKIPPED)
-        if name == "migrator":
-            _add_migrations(task, target, python, project)
+        for folder, place in function.bundle.items():
+            shutil.copytree(project / folder, task / place, ignore=_SKIPPED)
+        for group in function.requirements:
+            requirements.install(requirements.export(project, group=group), task, target, python)
         bytecode.compile_tree(python, task, "/var/task")
         write_zip(task, destination)
     return destination
-
-
-def _add_migrations(task: Path, target: Target, python: Path, project: Path) -> None:
-    # The SQL goes inside the package, where migrator.apply looks first. yoyo and its pure-Python
-    # dependencies ride in this zip rather than a second layer: only this function needs them.
-    shutil.copytree(project / "migrations", task / "migrator" / "migrations", ignore=_SKIPPED)
-    pins = requirements.export(project, group="migrate")
-    requirements.install(pins, task, target, python)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runtime", default="python3.13")
     parser.add_argument("--arch", default="arm64", choices=ARCHITECTURES)
-    parser.add_argument("--dist", type=Path, default=PROJECT / "dist")
-    parser.add_argument("functions", nargs="*", default=list(FUNCTIONS))
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist")
+    parser.add_argument("functions", nargs="*", help="names of functions to build (default: all)")
     args = parser.parse_args(argv)
+    try:
+        functions = [stackspec.function(name) for name in args.functions] or stackspec.functions()
+    except KeyError as error:
+        parser.error(str(error.args[0]))
     target = Target(args.runtime, args.arch)
     python = find_python(target.python_version)
-    for name in args.functions:
-        print(describe(build_function(name, target, args.dist, python)), flush=True)
+    for function in functions:
+        print(describe(build_function(function, target, args.dist, python)), flush=True)
     return 0
 
 

@@ -13,11 +13,10 @@ from buildtools import bytecode, requirements
 from buildtools.interpreter import find_python
 from buildtools.target import ARCHITECTURES, Target
 from buildtools.zips import describe, write_zip
+from stackspec.model import ROOT
 
-PROJECT = Path(__file__).resolve().parents[2]
 
-
-def layer_requirements(project: Path = PROJECT) -> list[str]:
+def layer_requirements(project: Path = ROOT) -> list[str]:
     """The locked runtime dependencies, minus what the Lambda runtime provides."""
     return [
         line
@@ -26,7 +25,7 @@ def layer_requirements(project: Path = PROJECT) -> list[str]:
     ]
 
 
-def build_layer(target: Target, dist: Path, python: Path, project: Path = PROJECT) -> Path:
+def build_layer(target: Target, dist: Path, python: Path, project: Path = ROOT) -> Path:
     """Install, precompile and zip the layer for one architecture; returns the zip's path."""
     destination = dist / f"layer-{target.arch}.zip"
     with tempfile.TemporaryDirectory(prefix="layer-") as tmp:
@@ -41,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runtime", default="python3.13")
     parser.add_argument("--arch", action="append", choices=ARCHITECTURES)
-    parser.add_argument("--dist", type=Path, default=PROJECT / "dist")
+    parser.add_argument("--dist", type=Path, default=ROOT / "dist")
     args = parser.parse_args(argv)
     targets = [Target(args.runtime, arch) for arch in args.arch or ARCHITECTURES]
     python = find_python(targets[0].python_version)

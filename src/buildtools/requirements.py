@@ -6,10 +6,13 @@ import os
 import re
 import shutil
 import subprocess
-from pathlib import Path
 from typing import TYPE_CHECKING
 
+from stackspec.model import ROOT
+
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from buildtools.target import Target
 
 # In the Lambda Python runtimes already (/var/runtime), and needed by nothing else we ship:
@@ -21,7 +24,7 @@ RUNTIME_PROVIDED = frozenset(
 
 def uv_binary() -> str:
     """The uv running us (`uv run` sets $UV), else the one on PATH, else the Makefile's."""
-    project_uv = Path(__file__).resolve().parents[2] / ".tools" / "bin" / "uv"
+    project_uv = ROOT / ".tools" / "bin" / "uv"
     found = shutil.which(os.environ.get("UV", "uv")) or shutil.which(project_uv)
     if found is None:
         raise RuntimeError("uv not found: run through `make`, or put uv on PATH")

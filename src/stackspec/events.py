@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
     from pathlib import Path
 
     from stackspec.model import Function
@@ -25,6 +26,7 @@ class Case:
     after: tuple[str, ...] = ()
     upload: str | None = None
     empty_database: bool = False
+    rows: Mapping[str, int] = field(default_factory=dict)  # table -> row count after the case
 
     def mismatch(self, actual: Any) -> str | None:
         """Why the handler's return value does not match `response`; None when it does."""
@@ -46,6 +48,7 @@ def load_case(path: Path) -> Case:
         after=tuple(expected.get("after", ())),
         upload=expected.get("upload"),
         empty_database=expected.get("database") == "empty",
+        rows={str(table): int(count) for table, count in expected.get("rows", {}).items()},
     )
 
 

@@ -10,20 +10,21 @@ from __future__ import annotations
 import fcntl
 import hashlib
 import shutil
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
 
-from buildtools.app import FUNCTIONS, build_function
+import stackspec
+from buildtools.app import build_function
 from buildtools.interpreter import find_python
 from buildtools.layer import build_layer
 from buildtools.target import ARCHITECTURES, Target
+from stackspec.model import ROOT
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
+    from pathlib import Path
 
-PROJECT = Path(__file__).resolve().parents[2]
 RUNTIME = "python3.13"
 _LAYER_INPUTS = (
     "uv.lock",
@@ -37,7 +38,7 @@ _LAYER_INPUTS = (
 def _layer_key() -> str:
     digest = hashlib.sha256(RUNTIME.encode())
     for name in _LAYER_INPUTS:
-        digest.update((PROJECT / name).read_bytes())
+        digest.update((ROOT / name).read_bytes())
     return digest.hexdigest()[:16]
 
 
@@ -50,7 +51,7 @@ def python313() -> Path:
 @pytest.fixture(scope="session")
 def layers(python313: Path) -> dict[str, Path]:
     """dist-style layer zips for every architecture, from the cache when up to date."""
-    cache = PROJECT / ".local" / "build-cache" / f"layers-{_layer_key()}"
+    cache = ROOT / ".local" / "build-cache" / f"layers-{_layer_key()}"
     cache.mkdir(parents=True, exist_ok=True)
     with (cache / ".lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
@@ -64,10 +65,10 @@ def layers(python313: Path) -> dict[str, Path]:
 def dist(
     tmp_path_factory: pytest.TempPathFactory, python313: Path, layers: dict[str, Path]
 ) -> Iterator[Path]:
-    """A dist/ folder as `make build` leaves it: every function zip and both layers."""
+    """A dist/ folder as `make build` leaves it: every declared function's zip, both layers."""
     folder = tmp_path_factory.mktemp("dist")
-    for name in FUNCTIONS:
-        build_function(name, Target(RUNTIME, "arm64"), folder, python313)
+    for function in stackspec.functions():
+        build_function(function, Target(RUNTIME, "arm64"), folder, python313)
     for layer in layers.values():
         shutil.copy(layer, folder / layer.name)
     yield folder

@@ -7,6 +7,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
+import stackspec
 from buildtools.checks import check_artifact, check_bundle
 from buildtools.layer import layer_requirements
 from buildtools.requirements import RUNTIME_PROVIDED
@@ -24,9 +25,17 @@ def test_layer_passes_every_static_check(dist: Path, arch: str) -> None:
     target = Target("python3.13", arch)
     layer = dist / f"layer-{arch}.zip"
     assert check_artifact(layer, target, dev_distributions()) == []
-    for function in ("sample_api", "sample_event", "migrator"):
-        assert check_artifact(dist / f"{function}.zip", target, dev_distributions()) == []
-        assert check_bundle(dist / f"{function}.zip", layer) == []
+    for function in stackspec.functions():
+        assert check_artifact(dist / function.artifact, target, dev_distributions()) == []
+        assert check_bundle(dist / function.artifact, layer) == []
+
+
+def test_no_function_zip_ships_again_what_the_layer_holds(dist: Path) -> None:
+    layer = _top_level(dist / "layer-arm64.zip")
+    for function in stackspec.functions():
+        with zipfile.ZipFile(dist / function.artifact) as archive:
+            top = {PurePosixPath(name).parts[0] for name in archive.namelist()}
+        assert not top & layer, function.name
 
 
 @pytest.mark.parametrize("arch", ARCHITECTURES)
