@@ -92,6 +92,7 @@ class Function:
     bundle: Mapping[str, str] = field(default_factory=dict)  # extra folder -> place in the zip
     requirements: tuple[str, ...] = ()  # dependency groups installed into the zip itself
     invoke_on_deploy: bool = False  # run once its stack is deployed, before the later stacks
+    root: Path = ROOT  # the repository whose deploy/cloudformation/ declares it
 
     @property
     def packages(self) -> tuple[str, str]:
@@ -101,7 +102,7 @@ class Function:
     @property
     def events(self) -> Path:
         """Its sample events: events/<name>/<case>.json, each with <case>.expected.json."""
-        return ROOT / "events" / self.name
+        return self.root / "events" / self.name
 
     @property
     def artifact(self) -> str:

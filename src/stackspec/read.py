@@ -93,7 +93,7 @@ def _stack(path: Path) -> Stack:
         outputs=tuple(sorted(set(outputs) | exported)),
         needs=tuple(sorted(needs)),
         functions=tuple(
-            _function(path.stem, logical_id, resources, known)
+            _function(path, logical_id, resources, known)
             for logical_id, resource in resources.items()
             if resource["Type"] == "AWS::Lambda::Function"
         ),
@@ -128,7 +128,7 @@ def _local_names(resources: Resources, known: dict[str, str]) -> dict[str, str]:
     return names
 
 
-def _function(stack: str, logical_id: str, resources: Resources, known: dict[str, str]) -> Function:
+def _function(path: Path, logical_id: str, resources: Resources, known: dict[str, str]) -> Function:
     resource = resources[logical_id]
     props = resource["Properties"]
     tooling = resource.get("Metadata", {}).get("Tooling", {})
@@ -140,7 +140,7 @@ def _function(stack: str, logical_id: str, resources: Resources, known: dict[str
         deployed = deployed.get("Fn::Sub", logical_id)
     return Function(
         name=str(props["Handler"]).split(".", 1)[0],
-        stack=stack,
+        stack=path.stem,
         logical_id=logical_id,
         handler=str(props["Handler"]),
         timeout=integer(props.get("Timeout"), known, 3),
@@ -154,6 +154,7 @@ def _function(stack: str, logical_id: str, resources: Resources, known: dict[str
         bundle=dict(tooling.get("Bundle", {})),
         requirements=tuple(tooling.get("Requirements", ())),
         invoke_on_deploy=bool(tooling.get("InvokeOnDeploy", False)),
+        root=path.parents[2],
     )
 
 

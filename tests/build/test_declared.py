@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import shutil
 from typing import TYPE_CHECKING
@@ -12,7 +11,6 @@ from buildtools.app import build_function
 from buildtools.execute import executed_check
 from buildtools.target import Target, host_arch
 from buildtools.verify import static_problems
-from stackspec import Function
 from stackspec.model import ROOT
 
 if TYPE_CHECKING:
@@ -56,24 +54,6 @@ def handler(event, context):
 '''
 
 
-@dataclasses.dataclass(frozen=True)
-class _InProject(Function):
-    """The declared function with its events in another copy of the repository.
-
-    stackspec reads events/ beside its own templates; this project is a temporary one.
-    """
-
-    project: Path = ROOT
-
-    @property
-    def events(self) -> Path:
-        return self.project / "events" / self.name
-
-
-def _fields(function: Function) -> dict[str, object]:
-    return {field.name: getattr(function, field.name) for field in dataclasses.fields(function)}
-
-
 def _project(root: Path) -> Path:
     """A repository holding one more function: its template, its package, its events."""
     (root / "deploy" / "cloudformation").mkdir(parents=True)
@@ -104,8 +84,7 @@ def test_a_function_added_to_the_templates_is_built_checked_and_run(
 ) -> None:
     # GIVEN a repository whose templates declare a new function, and nothing else about it
     project = _project(tmp_path / "repo")
-    declared = stackspec.functions(project / "deploy" / "cloudformation")
-    functions = [_InProject(project=project, **_fields(f)) for f in declared]
+    functions = list(stackspec.functions(project / "deploy" / "cloudformation"))
     dist = tmp_path / "dist"
     # WHEN the tooling builds and verifies what is declared
     for function in functions:
