@@ -121,7 +121,8 @@ def test_shipped_events_name_the_shipped_sample_file() -> None:
     # bucket holding that file (make invoke), versioned or not.
     etag = hashlib.md5(SAMPLE_CSV.read_bytes(), usedforsecurity=False).hexdigest()
     folder = EVENTS_DIR / "sample_event"
-    names = [p.stem for p in folder.glob("*.json") if p.stem.split("_")[0] in SHAPE_FILES]
+    cases = [p for p in folder.glob("*.json") if not p.name.endswith(".expected.json")]
+    names = [p.stem for p in cases if p.stem.split("_")[0] in SHAPE_FILES]
     assert len(names) == 7
     for name in names:
         if "test_event" not in name:
