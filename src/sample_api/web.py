@@ -16,8 +16,10 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
 )
 from pydantic import BeforeValidator
 
+from shared.db import run_read
+
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from aws_lambda_powertools.event_handler import APIGatewayRestResolver
     from aws_lambda_powertools.event_handler.types import EventHandlerInstance
@@ -92,6 +94,13 @@ class JsonBodiesOnly(OpenAPIRequestValidationMiddleware):
             error = {"type": "dict_type", "loc": ("body",), "msg": "must be a JSON object"}
             raise RequestValidationError([error])
         return body
+
+
+def reads_run_again(app: EventHandlerInstance, next_middleware: Callable[..., Any]) -> Any:
+    """Middleware: a GET whose reused database connection was dead runs once more."""
+    if app.current_event.http_method != "GET":
+        return next_middleware(app)
+    return run_read(lambda: next_middleware(app))
 
 
 def _decimal_only(value: object) -> object:
