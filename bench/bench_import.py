@@ -128,16 +128,15 @@ def _count(url: str) -> int:
 
 def main() -> None:
     import boto3
-    from moto.server import ThreadedMotoServer
+
+    from localcloud.emulator import MotoEndpoint
 
     for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         os.environ.setdefault(name, "bench")  # moto accepts any credentials
     os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
     url = _database()
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    endpoint = f"http://{host}:{port}"
+    server = MotoEndpoint(0)  # as make dev runs it: no werkzeug line per request in the table
+    endpoint = server.url
     s3 = boto3.client("s3", endpoint_url=endpoint)
     s3.create_bucket(Bucket=BUCKET)
     rss: dict[int, float] = {}
