@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import os
 import select
 import signal
 import socket
@@ -74,8 +75,34 @@ def _wait_for_a_signal() -> None:
             signal.set_wakeup_fd(-1)
 
 
-def _interrupt(signum: int, frame: FrameType | None) -> None:
-    raise KeyboardInterrupt  # SIGTERM stops as cleanly as Ctrl-C
+class _Stop:
+    """Ctrl-C (or SIGTERM) once stops everything; while stopping, a third forces the exit.
+
+    A terminal sends Ctrl-C to the whole process group, and `uv run` forwards it to us once
+    more: signals within SAME_PRESS_SECONDS are one press. Later presses never interrupt the
+    shutdown (a KeyboardInterrupt there left tracebacks and half-written files behind); the
+    snapshot is written atomically, so even a forced exit leaves the previous one whole.
+    """
+
+    SAME_PRESS_SECONDS = 0.5
+
+    def __init__(self) -> None:
+        self.presses = 0
+        self._last = -self.SAME_PRESS_SECONDS
+
+    def __call__(self, signum: int, frame: FrameType | None) -> None:
+        now = time.monotonic()
+        if now - self._last < self.SAME_PRESS_SECONDS:
+            return
+        self._last = now
+        self.presses += 1
+        if self.presses == 1:
+            raise KeyboardInterrupt  # leaves _wait_for_a_signal (or the start) for the shutdown
+        if self.presses == 2:
+            console.say("still stopping (saving S3, stopping PostgreSQL); Ctrl-C again to force")
+            return
+        console.say("forced to stop: PostgreSQL may still run (the next make dev reuses it)")
+        os._exit(130)
 
 
 def run(config: LocalConfig) -> int:
@@ -103,8 +130,9 @@ def run(config: LocalConfig) -> int:
 
 def main() -> int:
     # Installed explicitly: a shell starting us in the background would have SIGINT ignored.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
-    signal.signal(signal.SIGTERM, _interrupt)
+    stop = _Stop()
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
     try:
         return run(load_config())
     except (ConfigError, AlreadyRunningError) as exc:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from localcloud.context import LocalContext
+from localcloud.failures import FailedMessages
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping
@@ -40,6 +41,7 @@ class Invocation:
     error: BaseException | None
     duration_ms: float
     init_ms: float | None  # set on a cold start: the time spent importing the function
+    failures: dict[str, str] = field(default_factory=dict)  # SQS message id -> why it failed
 
     @property
     def cold(self) -> bool:
@@ -65,17 +67,19 @@ class FunctionHost:
         with self._lock:
             start = time.perf_counter()
             init_ms = None
+            failed = FailedMessages(self.env.get("POWERTOOLS_SERVICE_NAME", self.name))
             try:  # a crash, at import or in the handler, is a result to report: Lambda goes on
                 init_ms = self._ensure_loaded()
                 if self._entry is None:
                     raise RuntimeError(f"{self.handler} did not load")
                 context = LocalContext(self.name, timeout_seconds=self.timeout_seconds)
                 start = time.perf_counter()
-                result, error = self._entry(event, context), None
+                with failed.attached():
+                    result, error = self._entry(event, context), None
             except Exception as exc:
                 result, error = None, exc
             duration_ms = (time.perf_counter() - start) * 1000
-            return Invocation(result, error, duration_ms, init_ms)
+            return Invocation(result, error, duration_ms, init_ms, failed.reasons)
 
     def unload(self) -> None:
         """Forget the imported code and close the connection its copy of `shared` holds."""

@@ -101,4 +101,6 @@ def _portable(invocation: Invocation) -> Invocation:
         error = invocation.error
         what = f"{type(error).__name__}: {error}" if error else "its result cannot be pickled"
         summary = RuntimeError(what)
-        return Invocation(None, summary, invocation.duration_ms, invocation.init_ms)
+        return Invocation(
+            None, summary, invocation.duration_ms, invocation.init_ms, invocation.failures
+        )

@@ -6,6 +6,7 @@ queue's redrive policy moves a record to the dead-letter queue.
 
 One local difference: in AWS a failed record reappears when the queue's visibility timeout
 ends; here it reappears after `retry_delay` seconds, so that a retry shows up while you watch.
+Each retry line says why the record failed, as the function logged it (localcloud.failures).
 """
 
 from __future__ import annotations
@@ -126,17 +127,18 @@ class Poller(BackgroundLoop):
             )
         for message in messages:
             if message["MessageId"] in failed:
-                self._retry_later(message)
+                self._retry_later(message, invocation.failures.get(message["MessageId"]))
 
-    def _retry_later(self, message: MessageTypeDef) -> None:
+    def _retry_later(self, message: MessageTypeDef, reason: str | None) -> None:
         receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
+        why = f": {reason}" if reason else ""
         if receives >= self.max_receives:
             console.say(
                 f"{describe(message)}: failed {receives} times, moved to the dead-letter queue "
-                f"({self.queues.dlq_url.rsplit('/', 1)[-1]})"
+                f"({self.queues.dlq_url.rsplit('/', 1)[-1]}){why}"
             )
         else:
-            console.say(f"{describe(message)}: failed (receive {receives}), retried shortly")
+            console.say(f"{describe(message)}: failed (receive {receives}){why}, retried shortly")
         self.sqs.change_message_visibility(
             QueueUrl=self.queues.url,
             ReceiptHandle=message["ReceiptHandle"],

@@ -121,4 +121,4 @@ def _start_s3(config: LocalConfig, stack: ExitStack) -> Any:
 
 def _save_snapshot(s3: Any, bucket: str, folder: Any) -> None:
     saved = snapshot.save(s3, bucket, folder)
-    console.say(f"S3: {saved} object(s) saved to {folder}")
+    console.say(f"S3: {saved} object(s) saved to {snapshot.archive_of(folder)}")

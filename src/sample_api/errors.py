@@ -50,6 +50,15 @@ def _undecodable_body(exc: Exception) -> Response[str]:
     return web.error_response(400, "request body is not valid UTF-8")
 
 
+def _invalid_base64(exc: Exception) -> Response[str]:
+    return web.error_response(400, "request body is not valid base64")
+
+
+def _duplicate_key(exc: web.DuplicateKeyError) -> Response[str]:
+    errors = web.field_errors([{"loc": ("body", exc.key), "msg": "appears more than once"}])
+    return web.error_response(400, str(exc), errors=errors)
+
+
 def _invalid_cursor(exc: Exception) -> Response[str]:
     errors = [{"field": "query.cursor", "message": "is not a cursor this API issued"}]
     return web.error_response(400, "cursor is not valid", errors=errors)
@@ -107,7 +116,8 @@ _TABLE: dict[type[Exception], Callable[..., Response[str]]] = {
     RequestValidationError: _invalid_request,
     RequestUnsupportedContentType: _unsupported_content_type,
     UnicodeDecodeError: _undecodable_body,
-    binascii.Error: _undecodable_body,
+    binascii.Error: _invalid_base64,
+    web.DuplicateKeyError: _duplicate_key,
     InvalidCursorError: _invalid_cursor,
     UserNotFoundError: _user_not_found,
     EmailTakenError: _email_taken,

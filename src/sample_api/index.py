@@ -33,6 +33,7 @@ logger = get_logger()
 app = APIGatewayRestResolver(enable_validation=True, json_body_deserializer=web.load_json_body)
 # Powertools keeps its request validator in a private attribute; tests pin the 415 behaviour.
 app._request_validation_middleware = web.JsonBodiesOnly()
+app.use(middlewares=[web.reads_run_again])
 
 
 # Bounds go in Field(), next to Query()/Path(): with a validator beside them, that is how

@@ -16,6 +16,10 @@ class ObjectGoneError(AppError):
 class StorageUnavailableError(AppError):
     """S3 could not be reached or refused the request; the caller may retry later."""
 
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code  # S3's error code, or the botocore error's name
+
 
 class UnsupportedEventError(AppError):
     """The event is none of the shapes this function accepts."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 @dataclass(frozen=True, slots=True)
 class ObjectRef:
-    """One S3 object version named by a notification; the key is already URL-decoded."""
+    """One S3 object version, as an event names it or as GetObject answered; key URL-decoded."""
 
     bucket: str
     key: str

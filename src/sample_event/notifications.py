@@ -28,7 +28,7 @@ def object_refs(payload: dict[str, Any]) -> list[ObjectRef]:
     if "detail-type" in payload:
         return _eventbridge(S3EventBridgeNotificationEvent(payload))
     if payload.get("Type") == "Notification" and "Message" in payload:  # SNS envelope in SQS
-        return object_refs(_json(payload["Message"]))
+        return object_refs(json_object(payload["Message"]))
     records = payload.get("Records")
     if not isinstance(records, list):
         raise UnsupportedEventError("expected an S3, SNS, SQS or EventBridge event")
@@ -38,7 +38,7 @@ def object_refs(payload: dict[str, Any]) -> list[ObjectRef]:
         if source == "aws:s3":
             refs.extend(_s3(S3EventRecord(record)))
         elif source == "aws:sns":
-            refs.extend(object_refs(_json(SNSEventRecord(record).sns.message)))
+            refs.extend(object_refs(json_object(SNSEventRecord(record).sns.message)))
         else:
             raise UnsupportedEventError(f"unsupported record source {source!r}")
     return refs
@@ -73,7 +73,8 @@ def _eventbridge(event: S3EventBridgeNotificationEvent) -> list[ObjectRef]:
     ]
 
 
-def _json(text: str) -> dict[str, Any]:
+def json_object(text: str) -> dict[str, Any]:
+    """A message body (SQS, SNS) as the JSON object it must be; else UnsupportedEventError."""
     try:
         value = json.loads(text)
     except ValueError:

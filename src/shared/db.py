@@ -7,7 +7,7 @@ and the next warm invocation would pay for a new one.
 from __future__ import annotations
 
 import select
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg.pq import TransactionStatus
@@ -15,6 +15,9 @@ from psycopg.pq import TransactionStatus
 from shared.errors import DatabaseUnavailableError
 from shared.metrics import record_reconnect
 from shared.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 _connection: psycopg.Connection[Any] | None = None
 _AUTH_FAILED_SQLSTATES = frozenset({"28P01", "28000"})
@@ -30,6 +33,23 @@ def get_connection() -> psycopg.Connection[Any]:
     close()
     _connection = _open(get_settings())
     return _connection
+
+
+def run_read[T](read: Callable[[], T]) -> T:
+    """Run `read` (which calls get_connection); once more if the reused connection was dead.
+
+    The check before reuse looks at the socket without a round trip, so a session the server
+    ended an instant ago (pg_terminate_backend, a failover, a proxy recycling connections)
+    still looks alive, and the first query on it fails. Running a read again is safe; a
+    write is never run again, since the lost connection may have committed it (README).
+    """
+    reused = _connection
+    try:
+        return read()
+    except psycopg.OperationalError:
+        if reused is None or _connection is not reused or not reused.broken:
+            raise  # a new connection failing, or the server refusing the query: no retry
+    return read()  # get_connection() sees the broken one, counts it and opens a new one
 
 
 def close() -> None:

@@ -218,7 +218,8 @@ def test_import_that_fails_transiently_is_retried_to_success(dev: Dev) -> None:
         admin.execute("SELECT pg_terminate_backend(%s)", [pid])
         locker.close()
     # THEN the poller says so, the record comes back, and the second attempt imports the row
-    assert "failed (receive 1), retried" in dev.wait_for("retry.csv: failed", 15)
+    line = dev.wait_for("retry.csv: failed", 15)
+    assert "failed (receive 1): " in line and "(transient), retried shortly" in line
     report = wait_for_report(s3, bucket, "reports/retry.csv.json", 15)
     assert report["status"] == "completed" and report["inserted"] == 1
     # (the importer writes the report inside its transaction: the rows follow in a moment)

@@ -10,6 +10,7 @@ import pytest
 
 from localcloud import emulator
 from localcloud.poller import Poller
+from tests.fixtures.events import load_event
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -168,3 +169,42 @@ def test_crash_fails_the_whole_batch(
     assert received >= 4
     assert drain(sqs_client, queues.url) == []
     assert drain(sqs_client, queues.dlq_url) == []
+
+
+def test_retry_lines_say_why_and_tell_a_permanent_failure_from_a_transient_one(
+    sqs_client: SQSClient,
+    wired: tuple[str, emulator.Queues],
+    db: Any,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from localcloud.isolated import ProcessHost
+    from localcloud.stack import SRC
+
+    # GIVEN the real importer in a process of its own, as make dev runs it, and two messages
+    # that fail: one no retry can help (not JSON), one S3 refuses for now (no such bucket)
+    _, queues = wired
+    env = {"POWERTOOLS_SERVICE_NAME": "sample_event", "LOG_LEVEL": "WARNING"}
+    importer = ProcessHost("sample_event", "sample_event.index.handler", (SRC,), env, 60.0)
+    missing = load_event("s3_object_created")
+    missing["Records"][0]["s3"]["bucket"]["name"] = "no-such-bucket-here"
+    missing["Records"][0]["s3"]["object"]["key"] = "imports/later.csv"
+    for body in ("not json", json.dumps(missing)):
+        sqs_client.send_message(QueueUrl=queues.url, MessageBody=body)
+    poller = Poller(sqs_client, queues, importer, max_receives=3, retry_delay=0)
+    try:
+        # WHEN the poller hands them to it
+        received = 0
+        while received < 2:
+            received += poller.poll_once(wait_seconds=1)
+    finally:
+        importer.unload()
+    # THEN each retry line says why, and whether retrying can help
+    console = capsys.readouterr().out
+    assert (
+        "message: failed (receive 1): the message is not JSON (permanent: retrying cannot help)"
+        ", retried shortly" in console
+    )
+    assert (
+        "imports/later.csv: failed (receive 1): s3 GetObject failed (NoSuchBucket) (transient)"
+        ", retried shortly" in console
+    )

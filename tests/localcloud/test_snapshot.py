@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import tarfile
 import uuid
 from typing import TYPE_CHECKING
+
+import pytest
 
 from localcloud import snapshot
 
@@ -35,6 +38,11 @@ def test_saved_bucket_is_restored_whole_into_a_fresh_one(
     assert contents(s3_client, fresh) == objects
 
 
+def saved_keys(folder: Path) -> list[str]:
+    with tarfile.open(snapshot.archive_of(folder)) as tar:
+        return sorted(tar.getnames())
+
+
 def test_saving_again_replaces_the_previous_snapshot(
     s3_client: S3Client, bucket: str, tmp_path: Path
 ) -> None:
@@ -43,17 +51,61 @@ def test_saving_again_replaces_the_previous_snapshot(
     s3_client.delete_object(Bucket=bucket, Key="old.txt")
     s3_client.put_object(Bucket=bucket, Key="new.txt", Body=b"new")
     snapshot.save(s3_client, bucket, tmp_path / "snap")
-    assert sorted(p.name for p in (tmp_path / "snap").rglob("*")) == ["new.txt"]
+    assert saved_keys(tmp_path / "snap") == ["new.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["snap.tar"]
 
 
-def test_keys_that_would_escape_the_folder_are_not_saved(
+def test_any_key_is_saved_and_restored_as_it_is_and_nothing_lands_outside(
     s3_client: S3Client, bucket: str, tmp_path: Path
 ) -> None:
-    s3_client.put_object(Bucket=bucket, Key="../../escape.txt", Body=b"x")
-    s3_client.put_object(Bucket=bucket, Key="fine.txt", Body=b"y")
+    # Keys are never paths on disk: "../x" or a folder marker are objects like any other.
+    objects = {"../../escape.txt": b"x", "folder/": b"", "fine.txt": b"y"}
+    for key, body in objects.items():
+        s3_client.put_object(Bucket=bucket, Key=key, Body=body)
+    assert snapshot.save(s3_client, bucket, tmp_path / "in" / "snap") == 3
+    assert sorted(p.name for p in tmp_path.rglob("*")) == ["in", "snap.tar"]
+    fresh = f"fresh-{uuid.uuid4().hex[:8]}"
+    s3_client.create_bucket(Bucket=fresh)
+    assert snapshot.restore(s3_client, fresh, tmp_path / "in" / "snap") == 3
+    assert contents(s3_client, fresh) == objects
+
+
+def test_a_save_cut_short_leaves_the_previous_snapshot_whole(
+    s3_client: S3Client, s3_endpoint: str, bucket: str, tmp_path: Path
+) -> None:
+    import boto3
+
+    # GIVEN a saved snapshot, then more objects
+    for n in range(3):
+        s3_client.put_object(Bucket=bucket, Key=f"{n}.txt", Body=b"old")
+    snapshot.save(s3_client, bucket, tmp_path / "snap")
+    s3_client.put_object(Bucket=bucket, Key="3.txt", Body=b"new")
+    # WHEN the next save is interrupted (Ctrl-C) at its third object
+    interrupted = boto3.client("s3", endpoint_url=s3_endpoint)
+    calls = []
+
+    def ctrl_c(**_: object) -> None:
+        calls.append(1)
+        if len(calls) == 3:
+            raise KeyboardInterrupt
+
+    interrupted.meta.events.register("before-call.s3.GetObject", ctrl_c)
+    with pytest.raises(KeyboardInterrupt):
+        snapshot.save(interrupted, bucket, tmp_path / "snap")
+    # THEN the previous snapshot is there, whole, and no partial file is left
+    assert saved_keys(tmp_path / "snap") == ["0.txt", "1.txt", "2.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["snap.tar"]
+
+
+def test_a_folder_saved_by_an_earlier_version_is_restored_then_replaced(
+    s3_client: S3Client, bucket: str, tmp_path: Path
+) -> None:
+    (tmp_path / "snap" / "imports").mkdir(parents=True)
+    (tmp_path / "snap" / "imports" / "a.csv").write_bytes(b"a")
+    assert snapshot.restore(s3_client, bucket, tmp_path / "snap") == 1
+    assert contents(s3_client, bucket) == {"imports/a.csv": b"a"}
     assert snapshot.save(s3_client, bucket, tmp_path / "snap") == 1
-    assert not (tmp_path / "escape.txt").exists()
-    assert not (tmp_path.parent / "escape.txt").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["snap.tar"]
 
 
 def test_restoring_without_a_snapshot_restores_nothing(

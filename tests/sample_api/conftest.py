@@ -52,7 +52,7 @@ def api(database_url: str, db: psycopg.Connection[Any], lambda_context: Any) -> 
         body: Any = None,
         raw_body: str | None = None,
         headers: dict[str, str] | None = None,
-        base64_body: bytes | None = None,
+        base64_body: bytes | str | None = None,
     ) -> Reply:
         event = load_event(name)
         if method is not None:
@@ -66,8 +66,11 @@ def api(database_url: str, db: psycopg.Connection[Any], lambda_context: Any) -> 
             event["body"] = json.dumps(body)
         if raw_body is not None:
             event["body"] = raw_body
-        if base64_body is not None:
-            event["body"] = base64.b64encode(base64_body).decode()
+        if base64_body is not None:  # a str is sent as it is: the base64 may be broken
+            encoded = base64_body
+            if isinstance(encoded, bytes):
+                encoded = base64.b64encode(encoded).decode()
+            event["body"] = encoded
             event["isBase64Encoded"] = True
         for key, value in (headers or {}).items():
             event["headers"][key] = value

@@ -98,6 +98,46 @@ def test_post_user_rejects_a_body_that_is_not_an_object(
     assert count_users(db) == 0
 
 
+@pytest.mark.parametrize(
+    "body",
+    [
+        [ADA],
+        [ADA, {"name": "Alan Turing", "email": "alan@example.com"}],
+        [[ADA]],
+        [{"name": "Ada"}, {"email": "ada@example.com"}],
+    ],
+)
+def test_post_user_rejects_an_array_of_users_and_writes_nothing(
+    api: Invoke, db: psycopg.Connection[Any], body: list[Any]
+) -> None:
+    # Powertools unwraps a list into its first element (docs/operations.md): [ADA] was a 201.
+    reply = api("post_user", body=body)
+    assert reply.status == 422
+    assert reply.body["errors"] == [{"field": "body", "message": "must be a JSON object"}]
+    assert count_users(db) == 0
+
+
+@pytest.mark.parametrize(
+    ("raw_body", "key"),
+    [
+        ('{"name": "Ada", "name": "Eve", "email": "ada@example.com"}', "name"),
+        ('{"name": "Ada", "email": "ada@example.com", "email": "eve@example.com"}', "email"),
+        ('{"name": "Ada", "email": "ada@example.com", "email": "ada@example.com"}', "email"),
+    ],
+)
+def test_post_user_rejects_a_duplicate_key_naming_it(
+    api: Invoke, db: psycopg.Connection[Any], raw_body: str, key: str
+) -> None:
+    # A proxy or an audit log reading the first key must never see another request than ours.
+    reply = api("post_user", raw_body=raw_body)
+    assert reply.status == 400
+    assert reply.body == {
+        "message": "request body has a duplicate key",
+        "errors": [{"field": f"body.{key}", "message": "appears more than once"}],
+    }
+    assert count_users(db) == 0
+
+
 def test_post_user_rejects_a_body_over_64_kib_before_parsing(
     api: Invoke, db: psycopg.Connection[Any]
 ) -> None:
@@ -130,6 +170,16 @@ def test_post_user_rejects_a_body_that_is_not_utf8(
 ) -> None:
     reply = api("post_user", base64_body=b'{"name": "\xff\xfe", "email": "a@example.com"}')
     assert reply.status == 400
+    assert count_users(db) == 0
+
+
+@pytest.mark.parametrize("encoded", ["e30", "abcde", "e3=0"])
+def test_post_user_with_invalid_base64_says_the_base64_is_invalid(
+    api: Invoke, db: psycopg.Connection[Any], encoded: str
+) -> None:
+    reply = api("post_user", base64_body=encoded)
+    assert reply.status == 400
+    assert reply.body["message"] == "request body is not valid base64"
     assert count_users(db) == 0
 
 

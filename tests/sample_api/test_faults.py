@@ -5,11 +5,16 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
+import pytest
+
 from shared import db as function_db
+from shared.settings import get_settings
+from tests.fixtures.pg_relay import HoldingRelay
 from tests.sample_api.conftest import DownDatabase, Invoke, add_users, count_users
 
 if TYPE_CHECKING:
     import io
+    from collections.abc import Iterator
 
     import psycopg
 
@@ -36,6 +41,57 @@ def test_request_after_the_backend_was_terminated_succeeds(
     assert reply.status == 200
     assert len(reply.body["items"]) == 1
     assert function_db.get_connection().info.backend_pid != pid
+
+
+@pytest.fixture
+def relay(
+    database_url: str, fresh_function_connection: None, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[HoldingRelay]:
+    """The function reaches its database through a relay that can hide a session's end."""
+    with HoldingRelay(database_url) as relay:
+        monkeypatch.setenv("DATABASE_URL", relay.url)
+        get_settings.cache_clear()
+        yield relay
+
+
+def _terminate_unseen(db: psycopg.Connection[Any], relay: HoldingRelay) -> int:
+    """End the warm function's session; the end reaches it only with its next query."""
+    pid = function_db.get_connection().info.backend_pid
+    relay.hold()
+    db.execute("SELECT pg_terminate_backend(%s, 10000)", [pid])  # returns once it has exited
+    return pid
+
+
+@pytest.mark.parametrize("path", ["/users", "/users/1"])
+def test_read_on_a_session_ended_just_before_runs_again_on_a_new_one(
+    api: Invoke, db: psycopg.Connection[Any], relay: HoldingRelay, path: str
+) -> None:
+    # GIVEN a warm function whose session the server ends (failover, a proxy recycling it),
+    # with the end still in flight: the socket looks idle when the request arrives
+    add_users(db, 1)
+    assert api("get_users").status == 200
+    pid = _terminate_unseen(db, relay)
+    # WHEN a read arrives
+    reply = api("get_user", path=path)
+    # THEN it is answered on a new session, not with a 503
+    assert reply.status == 200, reply.body
+    assert function_db.get_connection().info.backend_pid != pid
+
+
+def test_write_on_a_session_ended_just_before_answers_503_and_writes_nothing(
+    api: Invoke, db: psycopg.Connection[Any], relay: HoldingRelay
+) -> None:
+    # GIVEN the same unseen end of the session
+    assert api("get_users").status == 200
+    _terminate_unseen(db, relay)
+    # WHEN a write arrives, THEN it is not run again (README: a write may have committed)
+    reply = api("post_user", body={"name": "Ada", "email": "ada@example.com"})
+    assert reply.status == 503
+    assert int(reply.headers["Retry-After"]) > 0
+    assert count_users(db) == 0
+    # AND the client's retry is served on a new session
+    assert api("post_user", body={"name": "Ada", "email": "ada@example.com"}).status == 201
+    assert count_users(db) == 1
 
 
 def test_database_down_answers_503_with_retry_after_and_no_internals(

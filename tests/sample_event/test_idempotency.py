@@ -8,12 +8,12 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import psycopg
+import pytest
 
-if TYPE_CHECKING:
-    import pytest
+from tests.sample_event.conftest import sqs_event
 
 BODY = "name,email\n" + "".join(f"User {i},user{i}@example.com\n" for i in range(2000))
 REPO = Path(__file__).resolve().parents[2]
@@ -47,13 +47,74 @@ def test_same_event_twice_in_a_row_imports_once(
     assert _report_versions(s3_client, obj.bucket) == 1
 
 
-def test_same_event_in_two_processes_at_once_imports_once(
-    upload: Any, db: Any, ledger: Any, s3_client: Any, database_url: str, tmp_path: Path
+def _event(obj: Any, shape: str) -> dict[str, Any]:
+    """obj's notification as it may arrive: whole, without versionId, or naming the key only."""
+    event: dict[str, Any] = obj.s3_event()
+    named = event["Records"][0]["s3"]["object"]
+    if shape in ("no version", "key only"):
+        named.pop("versionId", None)
+    if shape == "key only":
+        named.pop("eTag")
+    if shape == "no version in sqs":  # moto's notifications omit it; so may a replay
+        named.pop("versionId", None)
+        return sqs_event(event)
+    return event
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("no version", "whole"),
+        ("whole", "no version"),
+        ("key only", "whole"),
+        ("no version in sqs", "whole"),
+        ("whole", "key only"),
+    ],
+)
+def test_one_version_delivered_in_two_shapes_imports_once_and_reports_once(
+    upload: Any, invoke: Any, ledger: Any, db: Any, s3_client: Any, first: str, second: str
 ) -> None:
-    # GIVEN two Lambda-like processes holding the same event, released at the same instant
+    # GIVEN one upload, and its event delivered twice with different fields
     obj = upload(BODY)
-    event_file = tmp_path / "event.json"
-    event_file.write_text(json.dumps(obj.s3_event()))
+    # WHEN both deliveries run
+    invoke(_event(obj, first))
+    second_result = invoke(_event(obj, second))
+    # THEN the object was imported once, under the version read, and its report written once
+    assert second_result["imports"][0]["status"] == "duplicate-delivery"
+    [row] = ledger()
+    assert (row["object_version"], row["status"], row["inserted"]) == (
+        obj.version_id,
+        "completed",
+        2000,
+    )
+    assert db.execute("SELECT count(*) FROM users").fetchone() == (2000,)
+    assert _report_versions(s3_client, obj.bucket) == 1
+
+
+def test_unversioned_object_delivered_with_and_without_etag_imports_once(
+    upload: Any, unversioned_bucket: str, invoke: Any, ledger: Any, users: Any
+) -> None:
+    obj = upload("name,email\nAda,ada@example.com\n", into=unversioned_bucket)
+    invoke(_event(obj, "key only"))
+    assert invoke(_event(obj, "whole"))["imports"][0]["status"] == "duplicate-delivery"
+    assert users() == [("Ada", "ada@example.com")]
+    assert [(r["object_version"], r["status"]) for r in ledger()] == [(obj.etag, "completed")]
+
+
+@pytest.mark.parametrize("shapes", [("whole", "whole"), ("whole", "no version")])
+def test_same_upload_in_two_processes_at_once_imports_once(
+    upload: Any,
+    db: Any,
+    ledger: Any,
+    s3_client: Any,
+    database_url: str,
+    tmp_path: Path,
+    shapes: tuple[str, str],
+) -> None:
+    # GIVEN two Lambda-like processes holding the upload's event, released at the same instant
+    obj = upload(BODY)
+    for n, shape in enumerate(shapes, 1):
+        (tmp_path / f"event.{n}.json").write_text(json.dumps(_event(obj, shape)))
     go = tmp_path / "go"
     script = (
         "import json, sys, time, pathlib\n"
@@ -67,7 +128,7 @@ def test_same_event_in_two_processes_at_once_imports_once(
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "DATABASE_URL": database_url}
     procs = [
         subprocess.Popen(
-            [sys.executable, "-c", script, str(event_file), str(go), str(n)],
+            [sys.executable, "-c", script, str(tmp_path / f"event.{n}.json"), str(go), str(n)],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,

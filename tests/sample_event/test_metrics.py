@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from shared.metrics import NAMESPACE
 
 if TYPE_CHECKING:
     import pytest
+
+REPO = Path(__file__).resolve().parents[2]
 
 
 def _emitted(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
@@ -48,3 +54,28 @@ def test_a_file_that_is_not_a_csv_of_users_counts_as_failed(
     metrics = _emitted(capsys)
     assert metrics["ImportsFailed"] == ([1.0], "Count")
     assert metrics["RowsImported"] == ([0.0], "Count")
+
+
+def test_an_invocation_that_counts_nothing_prints_no_warning(database_url: str) -> None:
+    # A fresh interpreter, as make dev runs the importer: pytest resets warning filters per
+    # test. Powertools warned "No application metrics to publish" on make dev's console.
+    code = (
+        "import json, sys\n"
+        "from sample_event.index import handler\n"
+        "from localcloud.context import LocalContext\n"
+        "from pathlib import Path\n"
+        "event = json.loads(Path(sys.argv[1]).read_text())\n"
+        "print(handler(event, LocalContext('sample_event')))\n"
+    )
+    env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "DATABASE_URL": database_url}
+    result = subprocess.run(
+        [sys.executable, "-W", "default", "-c", code, str(REPO / "events/s3_test_event.json")],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().endswith("{'imports': []}")
+    assert "Warning" not in result.stderr

@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import psycopg
 import pytest
 
 from shared import db as function_db
 from shared.errors import DatabaseUnavailableError, SettingsError
 from shared.settings import load_settings
-
-if TYPE_CHECKING:
-    import psycopg
 
 
 def test_connection_is_reused_across_calls(fresh_function_connection: None) -> None:
@@ -40,6 +38,26 @@ def test_connection_reopens_after_backend_is_terminated(
     second = function_db.get_connection()
     assert second.info.backend_pid != pid
     assert second.execute("SELECT 1").fetchone() == (1,)
+
+
+def test_read_refused_by_a_live_server_is_not_run_again(
+    fresh_function_connection: None,
+) -> None:
+    # GIVEN a warm connection, and a read the server cancels (its statement timeout)
+    function_db.get_connection()
+    calls = []
+
+    def read() -> None:
+        calls.append(1)
+        conn = function_db.get_connection()
+        with conn.transaction():
+            conn.execute("SET LOCAL statement_timeout = 10")
+            conn.execute("SELECT pg_sleep(1)")
+
+    # WHEN it runs, THEN the failure is not a dead connection: it is raised, not run again
+    with pytest.raises(psycopg.errors.QueryCanceled):
+        function_db.run_read(read)
+    assert calls == [1]
 
 
 def test_unreachable_server_raises_database_unavailable(

@@ -34,8 +34,29 @@ def get_client() -> S3Client:
     return boto3.client("s3", config=config)
 
 
-def read_chunks(client: S3Client, ref: ObjectRef, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
-    """Open the exact version the event names and stream it; raises ObjectGoneError if gone."""
+class OpenedObject:
+    """An object version being read: which one it is (`ref`), and its bytes in chunks."""
+
+    def __init__(self, ref: ObjectRef, body: Any, chunk_size: int) -> None:
+        self.ref, self._body, self._chunk_size = ref, body, chunk_size
+
+    def __iter__(self) -> Iterator[bytes]:
+        return _chunks(self._body, self._chunk_size)
+
+    def close(self) -> None:
+        """Give the connection back without reading (another run imports this version)."""
+        self._body.close()
+
+
+def open_object(client: S3Client, ref: ObjectRef, chunk_size: int = CHUNK_SIZE) -> OpenedObject:
+    """Open the version the event names, or the current one if it names none.
+
+    The opened object's `ref` carries what S3 answered (its VersionId, else its ETag), so an
+    object is known by the version read, whatever fields the event had. Raises
+    ObjectGoneError if the version is gone, StorageUnavailableError if S3 fails.
+    """
+    from dataclasses import replace
+
     from botocore.exceptions import BotoCoreError, ClientError
 
     params: dict[str, Any] = {"Bucket": ref.bucket, "Key": ref.key}
@@ -44,15 +65,17 @@ def read_chunks(client: S3Client, ref: ObjectRef, chunk_size: int = CHUNK_SIZE) 
     elif ref.etag:
         params["IfMatch"] = ref.etag  # overwritten since the event: PreconditionFailed
     try:
-        body = client.get_object(**params)["Body"]
+        response = client.get_object(**params)
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
         if code in _GONE_CODES:
             raise ObjectGoneError(f"s3 object is gone ({code})") from None
-        raise StorageUnavailableError(f"s3 GetObject failed ({code})") from exc
+        raise StorageUnavailableError(f"s3 GetObject failed ({code})", code=code) from exc
     except BotoCoreError as exc:
-        raise StorageUnavailableError(f"s3 GetObject failed ({type(exc).__name__})") from exc
-    return _chunks(body, chunk_size)
+        code = type(exc).__name__
+        raise StorageUnavailableError(f"s3 GetObject failed ({code})", code=code) from exc
+    read = replace(ref, version_id=response.get("VersionId"), etag=response["ETag"].strip('"'))
+    return OpenedObject(read, response["Body"], chunk_size)
 
 
 def _chunks(body: Any, chunk_size: int) -> Iterator[bytes]:
@@ -62,7 +85,8 @@ def _chunks(body: Any, chunk_size: int) -> Iterator[bytes]:
         with body:
             yield from body.iter_chunks(chunk_size)
     except (BotoCoreError, OSError) as exc:
-        raise StorageUnavailableError(f"s3 read failed ({type(exc).__name__})") from exc
+        code = type(exc).__name__
+        raise StorageUnavailableError(f"s3 read failed ({code})", code=code) from exc
 
 
 def put_object(client: S3Client, bucket: str, key: str, body: bytes, content_type: str) -> None:
@@ -73,9 +97,10 @@ def put_object(client: S3Client, bucket: str, key: str, body: bytes, content_typ
         client.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
-        raise StorageUnavailableError(f"s3 PutObject failed ({code})") from exc
+        raise StorageUnavailableError(f"s3 PutObject failed ({code})", code=code) from exc
     except BotoCoreError as exc:
-        raise StorageUnavailableError(f"s3 PutObject failed ({type(exc).__name__})") from exc
+        code = type(exc).__name__
+        raise StorageUnavailableError(f"s3 PutObject failed ({code})", code=code) from exc
 
 
 class StreamingUpload:

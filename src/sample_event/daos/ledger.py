@@ -119,8 +119,11 @@ def give_up_report(conn: Connection[Any], ref: ObjectRef) -> None:
 
 def release(conn: Connection[Any], ref: ObjectRef, import_id: str, reason: str) -> None:
     """Let a retry take over at once after a transient failure of our run."""
+    # By the run's id, not the version: the caller may know only the event's fields, and
+    # the claim was taken under the version read.
     conn.execute(
-        f"UPDATE imports SET claimed_until = now(), error = %(reason)s"  # noqa: S608
-        f" WHERE {_KEY} AND import_id = %(id)s AND status = 'in_progress'",
+        "UPDATE imports SET claimed_until = now(), error = %(reason)s"
+        " WHERE bucket = %(bucket)s AND object_key = %(key)s AND import_id = %(id)s"
+        " AND status = 'in_progress'",
         _params(ref, import_id, reason=reason),
     )

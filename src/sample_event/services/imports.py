@@ -6,8 +6,10 @@ it fails, the error is raised (the delivery is retried) and the retry, finding t
 completed, writes the report from the ledger and imports nothing. The rejected-rows CSV is
 completed before COMMIT: it depends on the file alone, so a retry writes the same one.
 
-A re-delivered event finds its ledger row taken and imports nothing. A file that is not a
-CSV of users is recorded as failed and imports nothing; a transient failure raises.
+The ledger row is keyed by the version read (GetObject's VersionId, else its ETag), never by
+the event's fields, which vary between deliveries: a re-delivered event, in whatever shape,
+finds the row taken and imports nothing. A file that is not a CSV of users is recorded as
+failed and imports nothing; a transient failure raises.
 """
 
 from __future__ import annotations
@@ -54,15 +56,16 @@ def run_import(
     """Import one object version, at most once; see the module docstring for the outcomes."""
     started = time.monotonic()
     budget_ms = max(remaining_ms, _MIN_BUDGET_MS)
-    if not ledger.claim(conn, ref, import_id, expiry_ms=budget_ms):
-        return _taken(conn, client, ref, import_id)
     try:
-        chunks = s3.read_chunks(client, ref, chunk_size)
+        chunks = s3.open_object(client, ref, chunk_size)
     except ObjectGoneError as exc:
-        summary = ImportSummary(import_id, "skipped", error=str(exc))
-        ledger.finish(conn, ref, summary, None)
-        _record(ref, summary)
-        return summary
+        return _skip(conn, client, ref, import_id, budget_ms, str(exc))
+    # The ledger knows the object by the version read, not by what the event carried: a
+    # delivery without versionId or ETag is the same import as one with them.
+    ref = chunks.ref
+    if not ledger.claim(conn, ref, import_id, expiry_ms=budget_ms):
+        chunks.close()
+        return _taken(conn, client, ref, import_id)
     rejects = reports.RejectReport(client, ref)
     try:
         with conn.transaction():
@@ -70,6 +73,7 @@ def run_import(
             for setting in ("statement_timeout", "idle_in_transaction_session_timeout"):
                 conn.execute("SELECT set_config(%s, %s, true)", [setting, str(budget_ms)])
             if not ledger.lock_claim(conn, ref, import_id):
+                chunks.close()
                 return _taken(conn, client, ref, import_id)
             summary = _load(conn, chunks, rejects, import_id, batch_rows)
             summary.duration_ms = int((time.monotonic() - started) * 1000)
@@ -79,10 +83,28 @@ def run_import(
             document = reports.summary_document(ref, summary, published)
             ledger.finish(conn, ref, summary, document)
     except BaseException:
+        chunks.close()
         rejects.discard()
         raise
     _record(ref, summary)
     _write_report(conn, client, ref, document)
+    return summary
+
+
+def _skip(
+    conn: Connection[Any],
+    client: S3Client,
+    ref: ObjectRef,
+    import_id: str,
+    budget_ms: int,
+    why: str,
+) -> ImportSummary:
+    # Nothing was read, so the event's fields are all there is to know the version by.
+    if not ledger.claim(conn, ref, import_id, expiry_ms=budget_ms):
+        return _taken(conn, client, ref, import_id)
+    summary = ImportSummary(import_id, "skipped", error=why)
+    ledger.finish(conn, ref, summary, None)
+    _record(ref, summary)
     return summary
 
 
