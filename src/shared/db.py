@@ -12,6 +12,7 @@ from typing import Any
 import psycopg
 from psycopg.pq import TransactionStatus
 
+from shared.conninfo import conninfo
 from shared.errors import DatabaseUnavailableError
 from shared.metrics import record_reconnect
 from shared.settings import Settings, get_settings
@@ -68,28 +69,7 @@ def _is_auth_failure(exc: psycopg.OperationalError) -> bool:
 
 def _connect(settings: Settings, *, refresh_secret: bool) -> psycopg.Connection[Any]:
     return psycopg.Connection.connect(
-        settings.database_url or "",
-        **_secret_params(settings, refresh=refresh_secret),
+        conninfo(settings, refresh_secret=refresh_secret),
         autocommit=True,
         prepare_threshold=None,  # RDS Proxy pins sessions that use prepared statements
-        connect_timeout=settings.db_connect_timeout,
-        application_name=settings.service_name,
-        options=f"-c statement_timeout={settings.db_statement_timeout_ms}",
-        keepalives=1,
-        keepalives_idle=30,
     )
-
-
-def _secret_params(settings: Settings, *, refresh: bool) -> dict[str, Any]:
-    if settings.db_secret_arn is None:
-        return {}
-    from shared.secrets import get_db_secret
-
-    secret = get_db_secret(settings.db_secret_arn, refresh=refresh)
-    return {
-        "host": secret.get("host", settings.db_host),
-        "port": secret.get("port", settings.db_port),
-        "dbname": secret.get("dbname", settings.db_name),
-        "user": secret["username"],
-        "password": secret["password"],
-    }
