@@ -7,7 +7,8 @@ and the next warm invocation would pay for a new one.
 from __future__ import annotations
 
 import select
-from typing import Any
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg.pq import TransactionStatus
@@ -16,6 +17,9 @@ from shared.conninfo import conninfo
 from shared.errors import DatabaseUnavailableError
 from shared.metrics import record_reconnect
 from shared.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 _connection: psycopg.Connection[Any] | None = None
 _AUTH_FAILED_SQLSTATES = frozenset({"28P01", "28000"})
@@ -31,6 +35,15 @@ def get_connection() -> psycopg.Connection[Any]:
     close()
     _connection = _open(get_settings())
     return _connection
+
+
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """psycopg's connection-level failures as DatabaseUnavailableError: a retry may succeed."""
+    try:
+        yield
+    except psycopg.OperationalError as exc:
+        raise DatabaseUnavailableError("the database failed") from exc
 
 
 def close() -> None:

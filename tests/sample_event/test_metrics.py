@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import pytest
+
+from sample_event.errors import StorageUnavailableError
 from shared.metrics import NAMESPACE
-
-if TYPE_CHECKING:
-    import pytest
 
 
 def _emitted(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
@@ -48,3 +48,24 @@ def test_a_file_that_is_not_a_csv_of_users_counts_as_failed(
     metrics = _emitted(capsys)
     assert metrics["ImportsFailed"] == ([1.0], "Count")
     assert metrics["RowsImported"] == ([0.0], "Count")
+
+
+def test_a_failed_file_whose_report_write_fails_counts_one_failure(
+    upload: Any, invoke: Any, s3_client: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN a file that is not a CSV of users, in a bucket that refuses writes under reports/
+    obj = upload("just,some\ncolumns,here\n")
+    statement = {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:PutObject",
+        "Resource": f"arn:aws:s3:::{obj.bucket}/reports/*",
+    }
+    policy = {"Version": "2012-10-17", "Statement": [statement]}
+    s3_client.put_bucket_policy(Bucket=obj.bucket, Policy=json.dumps(policy))
+    capsys.readouterr()
+    # WHEN the delivery records the file as failed, then raises on the report (to be retried)
+    with pytest.raises(StorageUnavailableError):
+        invoke(obj.s3_event())
+    # THEN this one delivery counts one failed import, not one per layer that saw it
+    assert _emitted(capsys)["ImportsFailed"] == ([1.0], "Count")
