@@ -88,7 +88,10 @@ def json_response(
 
 
 def no_content() -> Response[str]:
-    """204: done, nothing to return (DELETE). No body, so no Content-Type either."""
+    """204: done, nothing to return (DELETE). No body, so no Content-Type either.
+
+    Document it with openapi.no_content(), so that the document promises no body.
+    """
     return Response(status_code=204, body="", headers=dict(_NO_STORE))
 
 

@@ -25,3 +25,17 @@ def test_no_content_is_a_204_without_body_or_content_type(lambda_context: Any) -
     assert (result["statusCode"], result["body"]) == (204, "")
     assert "content-type" not in headers
     assert headers["cache-control"] == ["no-store"]
+
+
+def test_a_no_content_response_is_documented_without_a_body(lambda_context: Any) -> None:
+    from sample_api import openapi
+
+    app = APIGatewayRestResolver(enable_validation=True)
+
+    @app.delete("/users/<user_id>", responses={204: openapi.no_content("deleted")})
+    def answer(user_id: int) -> Response[str]:
+        return web.no_content()
+
+    document = app.get_openapi_schema().model_dump(mode="json", by_alias=True, exclude_none=True)
+    response = document["paths"]["/users/{user_id}"]["delete"]["responses"]["204"]
+    assert response == {"description": "deleted", "content": {}}
