@@ -25,7 +25,7 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class LocalConfig:
-    """What `make dev` starts, read from the environment (see DESIGN.md)."""
+    """What `make dev` starts, read from the environment (see docs/configuration.md)."""
 
     api_port: int
     s3_port: int

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
+from psycopg.conninfo import conninfo_to_dict
 from yoyo import get_backend, read_migrations
 
 # In the repository, migrations/ sits at the root; in the migrations function's zip,
@@ -22,17 +24,19 @@ def migrations_dir() -> Path:
     raise FileNotFoundError("no migrations/ folder next to the migrator package or the repo root")
 
 
-def yoyo_uri(database_url: str) -> str:
-    """yoyo's URI for a libpq URI: the same address, with yoyo's psycopg 3 driver."""
-    scheme, sep, rest = database_url.partition("://")
-    if not sep or scheme not in ("postgresql", "postgres"):
-        raise ValueError("expected a postgresql:// URI")
-    return f"postgresql+psycopg://{rest}"
+def yoyo_uri(conninfo: str) -> str:
+    """yoyo's URI for a libpq connection string (a URI or key=value pairs), psycopg 3 driver.
+
+    Every parameter goes in the query string, which yoyo hands to psycopg.connect() as keyword
+    arguments: nothing is quoted by hand, whatever characters the password holds.
+    """
+    params = conninfo_to_dict(conninfo)
+    return "postgresql+psycopg://?" + urlencode({key: str(value) for key, value in params.items()})
 
 
-def apply_migrations(database_url: str, directory: Path | None = None) -> list[str]:
-    """Apply what is pending; returns the ids applied (empty when up to date)."""
-    backend = get_backend(yoyo_uri(database_url))
+def apply_migrations(conninfo: str, directory: Path | None = None) -> list[str]:
+    """Apply what is pending to the database `conninfo` names; returns the ids applied."""
+    backend = get_backend(yoyo_uri(conninfo))
     migrations = read_migrations(str(directory or migrations_dir()))
     with backend.lock():
         pending = backend.to_apply(migrations)

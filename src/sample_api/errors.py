@@ -1,129 +1,13 @@
-"""The API's one table of error handlers: each exception type to its status and JSON body.
-
-Domain errors carry no HTTP codes; this is the only place that gives them one. A 5xx body
-never shows internals: it carries the request id, and the log line has the details.
-"""
+"""The API's own errors; routes/ gives each its status, services raise them."""
 
 from __future__ import annotations
 
-import binascii
-from functools import partial
-from typing import TYPE_CHECKING
-
-import psycopg
-from aws_lambda_powertools.event_handler.exceptions import NotFoundError, ServiceError
-from aws_lambda_powertools.event_handler.openapi.exceptions import (
-    RequestUnsupportedContentType,
-    RequestValidationError,
-)
-
-from sample_api import web
-from shared.errors import (
-    DatabaseUnavailableError,
-    EmailTakenError,
-    InvalidCursorError,
-    UserNotFoundError,
-)
-from shared.log import get_logger
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
-
-logger = get_logger()
-_RETRY_AFTER_SECONDS = "5"
+from shared.errors import PermanentError
 
 
-def _invalid_request(exc: RequestValidationError) -> Response[str]:
-    errors = list(exc.errors())
-    if any(error.get("type") == "json_invalid" for error in errors):
-        return web.error_response(400, "request body is not valid JSON")
-    return web.error_response(422, "request is not valid", errors=web.field_errors(errors))
+class UserNotFoundError(PermanentError):
+    """No user has the requested id."""
 
 
-def _unsupported_content_type(exc: Exception) -> Response[str]:
-    return web.error_response(415, "send the body as application/json")
-
-
-def _undecodable_body(exc: Exception) -> Response[str]:
-    return web.error_response(400, "request body is not valid UTF-8")
-
-
-def _invalid_base64(exc: Exception) -> Response[str]:
-    return web.error_response(400, "request body is not valid base64")
-
-
-def _duplicate_key(exc: web.DuplicateKeyError) -> Response[str]:
-    errors = web.field_errors([{"loc": ("body", exc.key), "msg": "appears more than once"}])
-    return web.error_response(400, str(exc), errors=errors)
-
-
-def _invalid_cursor(exc: Exception) -> Response[str]:
-    errors = [{"field": "query.cursor", "message": "is not a cursor this API issued"}]
-    return web.error_response(400, "cursor is not valid", errors=errors)
-
-
-def _user_not_found(exc: Exception) -> Response[str]:
-    return web.error_response(404, "user not found")
-
-
-def _email_taken(exc: Exception) -> Response[str]:
-    errors = [{"field": "body.email", "message": "is already taken"}]
-    return web.error_response(409, "email already taken", errors=errors)
-
-
-def _no_route(app: APIGatewayRestResolver, exc: Exception) -> Response[str]:
-    allowed = web.allowed_methods(app, app.current_event.path)
-    if allowed:
-        return web.error_response(405, "method not allowed", headers={"Allow": ", ".join(allowed)})
-    return web.error_response(404, "not found")
-
-
-def _service_error(exc: ServiceError) -> Response[str]:
-    return web.error_response(exc.status_code, str(exc.msg))
-
-
-def _database_unavailable(app: APIGatewayRestResolver, exc: Exception) -> Response[str]:
-    # The type and SQLSTATE say what happened; the message could name hosts or sockets.
-    cause = exc.__cause__ or exc
-    details = {"error": type(cause).__name__, "sqlstate": getattr(cause, "sqlstate", None)}
-    logger.warning("database unavailable", extra=details)
-    return web.error_response(
-        503,
-        "the database is unavailable, retry later",
-        request_id=web.request_id(app),
-        headers={"Retry-After": _RETRY_AFTER_SECONDS},
-    )
-
-
-def _unexpected(app: APIGatewayRestResolver, exc: Exception) -> Response[str]:
-    logger.exception("unhandled error")
-    return web.error_response(500, "internal error", request_id=web.request_id(app))
-
-
-# Handlers match along each exception's MRO, so the framework's own errors are listed
-# explicitly: the catch-all Exception would otherwise swallow them.
-def install(app: APIGatewayRestResolver) -> None:
-    """Register the one table of error handlers on the resolver."""
-    with_app = (_no_route, _database_unavailable, _unexpected)
-    for exc_type, respond in _TABLE.items():
-        handler = partial(respond, app) if respond in with_app else respond
-        app.exception_handler(exc_type)(handler)
-
-
-_TABLE: dict[type[Exception], Callable[..., Response[str]]] = {
-    RequestValidationError: _invalid_request,
-    RequestUnsupportedContentType: _unsupported_content_type,
-    UnicodeDecodeError: _undecodable_body,
-    binascii.Error: _invalid_base64,
-    web.DuplicateKeyError: _duplicate_key,
-    InvalidCursorError: _invalid_cursor,
-    UserNotFoundError: _user_not_found,
-    EmailTakenError: _email_taken,
-    NotFoundError: _no_route,
-    ServiceError: _service_error,
-    DatabaseUnavailableError: _database_unavailable,
-    psycopg.OperationalError: _database_unavailable,
-    Exception: _unexpected,
-}
+class EmailTakenError(PermanentError):
+    """Another user already has this email, ignoring case."""

@@ -57,6 +57,15 @@ def ok(model: type, description: str, **extra: Any) -> OpenAPIResponse:
     return response
 
 
+def no_content(description: str) -> OpenAPIResponse:
+    """A response without a body (204, with web.no_content): an empty content map says so.
+
+    Without one, Powertools documents the route's return annotation as a JSON body, and a
+    client (or the fuzzer) would expect JSON in the empty response.
+    """
+    return {"description": description, "content": {}}
+
+
 def created_user(model: type) -> OpenAPIResponse:
     """201 from POST /users: the user, its Location, and the link a client follows to it."""
     link = {"operationId": GET_USER, "parameters": {"user_id": "$response.body#/id"}}

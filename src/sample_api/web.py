@@ -1,4 +1,4 @@
-"""HTTP plumbing for index.py: body limits, JSON responses, error bodies, allowed methods."""
+"""HTTP plumbing for the routes: body limits, JSON and empty responses, error bodies, methods."""
 
 from __future__ import annotations
 
@@ -123,6 +123,14 @@ def json_response(
         body=json.dumps(body, separators=(",", ":")),
         headers={**_NO_STORE, **(headers or {})},
     )
+
+
+def no_content() -> Response[str]:
+    """204: done, nothing to return (DELETE). No body, so no Content-Type either.
+
+    Document it with openapi.no_content(), so that the document promises no body.
+    """
+    return Response(status_code=204, body="", headers=dict(_NO_STORE))
 
 
 def error_response(

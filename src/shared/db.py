@@ -7,17 +7,19 @@ and the next warm invocation would pay for a new one.
 from __future__ import annotations
 
 import select
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import psycopg
 from psycopg.pq import TransactionStatus
 
+from shared.conninfo import conninfo
 from shared.errors import DatabaseUnavailableError
 from shared.metrics import record_reconnect
 from shared.settings import Settings, get_settings
 
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterator
 
 _connection: psycopg.Connection[Any] | None = None
 _AUTH_FAILED_SQLSTATES = frozenset({"28P01", "28000"})
@@ -46,10 +48,19 @@ def run_read[T](read: Callable[[], T]) -> T:
     reused = _connection
     try:
         return read()
-    except psycopg.OperationalError:
+    except (psycopg.OperationalError, DatabaseUnavailableError):
         if reused is None or _connection is not reused or not reused.broken:
             raise  # a new connection failing, or the server refusing the query: no retry
     return read()  # get_connection() sees the broken one, counts it and opens a new one
+
+
+@contextmanager
+def database_errors() -> Iterator[None]:
+    """psycopg's connection-level failures as DatabaseUnavailableError: a retry may succeed."""
+    try:
+        yield
+    except psycopg.OperationalError as exc:
+        raise DatabaseUnavailableError("the database failed") from exc
 
 
 def close() -> None:
@@ -88,28 +99,7 @@ def _is_auth_failure(exc: psycopg.OperationalError) -> bool:
 
 def _connect(settings: Settings, *, refresh_secret: bool) -> psycopg.Connection[Any]:
     return psycopg.Connection.connect(
-        settings.database_url or "",
-        **_secret_params(settings, refresh=refresh_secret),
+        conninfo(settings, refresh_secret=refresh_secret),
         autocommit=True,
         prepare_threshold=None,  # RDS Proxy pins sessions that use prepared statements
-        connect_timeout=settings.db_connect_timeout,
-        application_name=settings.service_name,
-        options=f"-c statement_timeout={settings.db_statement_timeout_ms}",
-        keepalives=1,
-        keepalives_idle=30,
     )
-
-
-def _secret_params(settings: Settings, *, refresh: bool) -> dict[str, Any]:
-    if settings.db_secret_arn is None:
-        return {}
-    from shared.secrets import get_db_secret
-
-    secret = get_db_secret(settings.db_secret_arn, refresh=refresh)
-    return {
-        "host": secret.get("host", settings.db_host),
-        "port": secret.get("port", settings.db_port),
-        "dbname": secret.get("dbname", settings.db_name),
-        "user": secret["username"],
-        "password": secret["password"],
-    }

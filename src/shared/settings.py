@@ -13,7 +13,7 @@ _LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
 
 @dataclass(frozen=True, slots=True)
 class Settings:
-    """Configuration of one function; see DESIGN.md for each variable."""
+    """Configuration of one function; docs/configuration.md describes each variable."""
 
     service_name: str
     database_url: str | None
@@ -21,7 +21,6 @@ class Settings:
     db_host: str | None
     db_port: int
     db_name: str
-    import_bucket: str
     log_level: str
     db_connect_timeout: int
     db_statement_timeout_ms: int
@@ -64,7 +63,6 @@ def load_settings() -> Settings:
         db_host=os.environ.get("DB_HOST") or None,
         db_port=_int_var("DB_PORT", 5432, low=1, high=65535),
         db_name=os.environ.get("DB_NAME", "postgres"),
-        import_bucket=os.environ.get("IMPORT_BUCKET", "sample-bucket"),
         log_level=log_level,
         db_connect_timeout=_int_var("DB_CONNECT_TIMEOUT", 3, low=1, high=60),
         db_statement_timeout_ms=_int_var("DB_STATEMENT_TIMEOUT_MS", 5000, low=100, high=900_000),

@@ -1,4 +1,4 @@
-"""The migrations function: its URI from the RDS-managed secret, and a real run through it."""
+"""The migrations function: a real run through the RDS-managed secret."""
 
 from __future__ import annotations
 
@@ -8,30 +8,11 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 import pytest
 from psycopg import sql
-from yoyo.connections import parse_uri
 
 from localcloud.postgres import with_database
-from shared.settings import load_settings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
-
-
-def test_secret_url_survives_passwords_with_uri_characters(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("DATABASE_URL", raising=False)
-    monkeypatch.setenv("DB_SECRET_ARN", "arn:aws:secretsmanager:us-east-1:1:secret:x")
-    monkeypatch.setenv("DB_HOST", "db.example.internal")
-    monkeypatch.setenv("DB_NAME", "app")
-    from migrator.index import secret_url
-
-    password = "p@ss:w/rd?#%&="  # noqa: S105 - a test value with every URI delimiter
-
-    url = secret_url({"username": "app_admin", "password": password}, load_settings())
-
-    parsed = parse_uri(url)
-    assert (parsed.username, parsed.password) == ("app_admin", password)
-    assert (parsed.hostname, parsed.port, parsed.database) == ("db.example.internal", 5432, "app")
-    assert parsed.args["sslmode"] == "require"
 
 
 @pytest.fixture

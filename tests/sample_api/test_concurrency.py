@@ -24,8 +24,8 @@ import psycopg
 
 from localcloud.context import LocalContext
 from sample_api.actions.create_user import create_user
+from sample_api.errors import EmailTakenError
 from shared import db as function_db
-from shared.errors import EmailTakenError
 from shared.models import NewUser
 from tests.fixtures.events import load_event
 

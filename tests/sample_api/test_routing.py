@@ -20,22 +20,27 @@ def test_unknown_path_answers_404(api: Invoke, path: str) -> None:
     assert reply.body == {"message": "not found"}
 
 
-@pytest.mark.parametrize(
-    ("method", "path", "allow"),
-    [
-        ("DELETE", "/users", "GET, POST"),
-        ("PUT", "/users", "GET, POST"),
-        ("POST", "/users/1", "GET"),
-        ("DELETE", "/users/1", "GET"),
-        ("POST", "/openapi.json", "GET"),
-    ],
-)
+# Derived from the document, so that a new route (say DELETE /users/{user_id}) moves a method
+# from one side to the other instead of breaking this test. /openapi.json is not in itself.
+_METHODS = {"GET", "POST", "PUT", "PATCH", "DELETE"}
+
+
+def _allowed(api: Invoke, path: str) -> set[str]:
+    if path == "/openapi.json":
+        return {"GET"}
+    template = path.replace("/1", "/{user_id}")
+    return {method.upper() for method in api("get_openapi").body["paths"][template]}
+
+
+@pytest.mark.parametrize("path", ["/users", "/users/1", "/openapi.json"])
 def test_wrong_method_on_a_known_path_answers_405_with_allow(
-    api: Invoke, db: psycopg.Connection[Any], method: str, path: str, allow: str
+    api: Invoke, db: psycopg.Connection[Any], path: str
 ) -> None:
-    reply = api("post_user", method=method, path=path)
-    assert reply.status == 405
-    assert reply.headers["Allow"] == allow
+    allowed = _allowed(api, path)
+    for method in sorted(_METHODS - allowed):
+        reply = api("post_user", method=method, path=path)
+        assert reply.status == 405, method
+        assert reply.headers["Allow"] == ", ".join(sorted(allowed)), method
     assert count_users(db) == 0
 
 

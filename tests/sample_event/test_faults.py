@@ -147,3 +147,16 @@ def test_unversioned_object_gone_or_replaced_is_skipped(
     assert invoke(obj.s3_event())["imports"][0]["status"] == "skipped"
     assert users() == []
     assert [r["status"] for r in ledger()] == ["skipped"]
+
+
+def test_a_multipart_report_s3_refuses_is_a_transient_error(s3_client: Any) -> None:
+    from sample_event.aws.s3 import StreamingUpload
+    from sample_event.errors import StorageUnavailableError
+    from shared.errors import TransientError
+
+    # GIVEN a report large enough for multipart, to a bucket S3 does not have
+    upload = StreamingUpload(s3_client, "no-such-bucket-here", "reports/x.rejected.csv", "text/csv")
+    # WHEN its first part is sent, THEN the caller sees the import's transient kind, not botocore's
+    with pytest.raises(StorageUnavailableError) as raised:
+        upload.write(b"x" * (8 << 20))
+    assert isinstance(raised.value, TransientError)

@@ -7,14 +7,15 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import pytest
+
+from sample_event.errors import StorageUnavailableError
 from shared.metrics import NAMESPACE
 
-if TYPE_CHECKING:
-    import pytest
-
 REPO = Path(__file__).resolve().parents[2]
+EVENT = REPO / "events" / "sample_event" / "s3_test_event.json"
 
 
 def _emitted(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
@@ -69,7 +70,14 @@ def test_an_invocation_that_counts_nothing_prints_no_warning(database_url: str) 
     )
     env = {**os.environ, "PYTHONPATH": str(REPO / "src"), "DATABASE_URL": database_url}
     result = subprocess.run(
-        [sys.executable, "-W", "default", "-c", code, str(REPO / "events/s3_test_event.json")],
+        [
+            sys.executable,
+            "-W",
+            "default",
+            "-c",
+            code,
+            str(REPO / "events/sample_event/s3_test_event.json"),
+        ],
         env=env,
         capture_output=True,
         text=True,
@@ -79,3 +87,24 @@ def test_an_invocation_that_counts_nothing_prints_no_warning(database_url: str) 
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().endswith("{'imports': []}")
     assert "Warning" not in result.stderr
+
+
+def test_a_failed_file_whose_report_write_fails_counts_one_failure(
+    upload: Any, invoke: Any, s3_client: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # GIVEN a file that is not a CSV of users, in a bucket that refuses writes under reports/
+    obj = upload("just,some\ncolumns,here\n")
+    statement = {
+        "Effect": "Deny",
+        "Principal": "*",
+        "Action": "s3:PutObject",
+        "Resource": f"arn:aws:s3:::{obj.bucket}/reports/*",
+    }
+    policy = {"Version": "2012-10-17", "Statement": [statement]}
+    s3_client.put_bucket_policy(Bucket=obj.bucket, Policy=json.dumps(policy))
+    capsys.readouterr()
+    # WHEN the delivery records the file as failed, then raises on the report (to be retried)
+    with pytest.raises(StorageUnavailableError):
+        invoke(obj.s3_event())
+    # THEN this one delivery counts one failed import, not one per layer that saw it
+    assert _emitted(capsys)["ImportsFailed"] == ([1.0], "Count")

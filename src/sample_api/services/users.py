@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from sample_api.daos import users as users_dao
-from shared.errors import EmailTakenError, UserNotFoundError
+from sample_api.errors import EmailTakenError, UserNotFoundError
 
 if TYPE_CHECKING:
     import psycopg

@@ -5,23 +5,19 @@ from __future__ import annotations
 import uuid
 from typing import TYPE_CHECKING, Any
 
-import psycopg
-
 from sample_event.aws import s3
-from sample_event.errors import StorageUnavailableError
 from sample_event.services import imports
-from shared.db import get_connection
-from shared.errors import AppError, DatabaseUnavailableError
+from shared.db import database_errors, get_connection
+from shared.errors import AppError, TransientError
 from shared.log import get_logger
 
 if TYPE_CHECKING:
+    import psycopg
     from mypy_boto3_s3 import S3Client
 
     from sample_event.models import ImportSummary, ObjectRef
 
 logger = get_logger()
-# Failures another delivery may not meet: the database or S3 away for a while.
-_TRANSIENT = (psycopg.OperationalError, DatabaseUnavailableError, StorageUnavailableError)
 
 
 def import_object(
@@ -31,23 +27,31 @@ def import_object(
     conn: psycopg.Connection[Any] | None = None,
     client: S3Client | None = None,
 ) -> ImportSummary | None:
-    """Import the object, or None when its key is not one to import. Transient failures raise."""
+    """Import the object, or None when its key is not one to import. Failures raise, to be retried.
+
+    Raises the kinds of shared/errors.py: TransientError when the database or S3 failed.
+    """
     if not imports.is_importable(ref.key):
         logger.info("key ignored: not a .csv under imports/", extra={"key": ref.key})
         return None
     import_id = str(uuid.uuid4())
     try:
         # Inside the try: a database down at cold start is logged and counted like the rest.
-        conn = conn or get_connection()
-        return imports.run_import(
-            conn, client or s3.get_client(), ref, import_id=import_id, remaining_ms=remaining_ms
-        )
-    except psycopg.OperationalError as exc:
-        _release(conn, ref, import_id, exc)
-        raise DatabaseUnavailableError("the database failed during the import") from exc
+        with database_errors():
+            conn = conn or get_connection()
+            summary = imports.run_import(
+                conn, client or s3.get_client(), ref, import_id=import_id, remaining_ms=remaining_ms
+            )
     except Exception as exc:
         _release(conn, ref, import_id, exc)
         raise
+    if summary.status == "failed":  # the file is at fault: recorded and reported, not retried
+        _count_failure()
+        logger.warning(
+            "import failed: the file cannot be imported, see its report",
+            extra={"import_id": import_id, "key": ref.key, "error": summary.error},
+        )
+    return summary
 
 
 def _release(
@@ -63,11 +67,8 @@ def _release(
             imports.release(conn, ref, import_id, f"retrying after {error}")
     except Exception:  # best effort: the original error is the one to raise
         logger.warning("could not release the import claim", extra={"import_id": import_id})
-    from shared.metrics import MetricUnit, get_metrics
-
-    get_metrics().add_metric(name="ImportsFailed", unit=MetricUnit.Count, value=1)
+    _count_failure()
     # The one error log of this failure; the traceback is the runtime's (no CSV content in it).
-    transient = isinstance(exc, _TRANSIENT)
     logger.error(
         "import failed, will be retried",
         extra={
@@ -76,8 +77,16 @@ def _release(
             "key": ref.key,
             "error": error,
             "s3_error": getattr(exc, "code", None),
-            "failure": "transient" if transient else "unexpected",
+            "failure": "transient" if isinstance(exc, TransientError) else "unexpected",
             # Our errors say what failed in words; a driver's may name hosts or quote data.
             "reason": str(exc) if isinstance(exc, AppError) else error,
         },
     )
+
+
+def _count_failure() -> None:
+    # Here only, once per delivery, next to the delivery's one failure log line: a file
+    # recorded as failed, or a run that raised (a failed file whose report then failed too).
+    from shared.metrics import MetricUnit, get_metrics
+
+    get_metrics().add_metric(name="ImportsFailed", unit=MetricUnit.Count, value=1)

@@ -1,10 +1,12 @@
 """The S3 client (lazy, cached, injectable) and the reads and writes the importer makes.
 
-boto3 reads AWS_ENDPOINT_URL_S3 itself, so the same code talks to AWS, moto or MinIO.
+boto3 reads AWS_ENDPOINT_URL_S3 itself, so the same code talks to AWS, moto or MinIO. Every
+call goes through storage_errors(), so that callers only ever see the import's own errors.
 """
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
@@ -57,50 +59,43 @@ def open_object(client: S3Client, ref: ObjectRef, chunk_size: int = CHUNK_SIZE) 
     """
     from dataclasses import replace
 
-    from botocore.exceptions import BotoCoreError, ClientError
-
     params: dict[str, Any] = {"Bucket": ref.bucket, "Key": ref.key}
     if ref.version_id and ref.version_id != "null":
         params["VersionId"] = ref.version_id
     elif ref.etag:
         params["IfMatch"] = ref.etag  # overwritten since the event: PreconditionFailed
-    try:
+    with storage_errors("GetObject"):
         response = client.get_object(**params)
-    except ClientError as exc:
-        code = exc.response.get("Error", {}).get("Code", "")
-        if code in _GONE_CODES:
-            raise ObjectGoneError(f"s3 object is gone ({code})") from None
-        raise StorageUnavailableError(f"s3 GetObject failed ({code})", code=code) from exc
-    except BotoCoreError as exc:
-        code = type(exc).__name__
-        raise StorageUnavailableError(f"s3 GetObject failed ({code})", code=code) from exc
     read = replace(ref, version_id=response.get("VersionId"), etag=response["ETag"].strip('"'))
     return OpenedObject(read, response["Body"], chunk_size)
 
 
 def _chunks(body: Any, chunk_size: int) -> Iterator[bytes]:
-    from botocore.exceptions import BotoCoreError
-
-    try:
-        with body:
-            yield from body.iter_chunks(chunk_size)
-    except (BotoCoreError, OSError) as exc:
-        code = type(exc).__name__
-        raise StorageUnavailableError(f"s3 read failed ({code})", code=code) from exc
+    with storage_errors("read"), body:
+        yield from body.iter_chunks(chunk_size)
 
 
 def put_object(client: S3Client, bucket: str, key: str, body: bytes, content_type: str) -> None:
     """Write a small object whole; raises StorageUnavailableError if S3 refuses it."""
+    with storage_errors("PutObject"):
+        client.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
+
+
+@contextmanager
+def storage_errors(operation: str) -> Iterator[None]:
+    """botocore's errors as the import's kinds: the one translation for every S3 call."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        client.put_object(Bucket=bucket, Key=key, Body=body, ContentType=content_type)
+        yield
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
-        raise StorageUnavailableError(f"s3 PutObject failed ({code})", code=code) from exc
-    except BotoCoreError as exc:
+        if code in _GONE_CODES:
+            raise ObjectGoneError(f"s3 object is gone ({code})") from None
+        raise StorageUnavailableError(f"s3 {operation} failed ({code})", code=code) from exc
+    except (BotoCoreError, OSError) as exc:
         code = type(exc).__name__
-        raise StorageUnavailableError(f"s3 PutObject failed ({code})", code=code) from exc
+        raise StorageUnavailableError(f"s3 {operation} failed ({code})", code=code) from exc
 
 
 class StreamingUpload:
@@ -126,34 +121,38 @@ class StreamingUpload:
             )
             return
         self._flush_part()
-        self._client.complete_multipart_upload(
-            Bucket=self._bucket,
-            Key=self._key,
-            UploadId=self._upload_id,
-            MultipartUpload={"Parts": self._parts},  # type: ignore[typeddict-item]
-        )
+        with storage_errors("CompleteMultipartUpload"):
+            self._client.complete_multipart_upload(
+                Bucket=self._bucket,
+                Key=self._key,
+                UploadId=self._upload_id,
+                MultipartUpload={"Parts": self._parts},  # type: ignore[typeddict-item]
+            )
 
     def abort(self) -> None:
         """Discard what was uploaded so far (best effort: S3 lifecycle rules clean up the rest)."""
         if self._upload_id is not None:
-            self._client.abort_multipart_upload(
-                Bucket=self._bucket, Key=self._key, UploadId=self._upload_id
-            )
+            with storage_errors("AbortMultipartUpload"):
+                self._client.abort_multipart_upload(
+                    Bucket=self._bucket, Key=self._key, UploadId=self._upload_id
+                )
             self._upload_id = None
 
     def _flush_part(self) -> None:
         if self._upload_id is None:
-            created = self._client.create_multipart_upload(
-                Bucket=self._bucket, Key=self._key, ContentType=self._content_type
-            )
+            with storage_errors("CreateMultipartUpload"):
+                created = self._client.create_multipart_upload(
+                    Bucket=self._bucket, Key=self._key, ContentType=self._content_type
+                )
             self._upload_id = created["UploadId"]
         number = len(self._parts) + 1
-        part = self._client.upload_part(
-            Bucket=self._bucket,
-            Key=self._key,
-            UploadId=self._upload_id,
-            PartNumber=number,
-            Body=bytes(self._buffer),
-        )
+        with storage_errors("UploadPart"):
+            part = self._client.upload_part(
+                Bucket=self._bucket,
+                Key=self._key,
+                UploadId=self._upload_id,
+                PartNumber=number,
+                Body=bytes(self._buffer),
+            )
         self._parts.append({"ETag": part["ETag"], "PartNumber": number})
         self._buffer.clear()

@@ -19,10 +19,11 @@ from typing import TYPE_CHECKING, Any
 
 from sample_event.aws import s3
 from sample_event.daos import batches, ledger, staging
-from sample_event.errors import ImportFileError, ObjectGoneError, StorageUnavailableError
+from sample_event.errors import ImportFileError, ObjectGoneError
 from sample_event.models import ImportSummary
 from sample_event.services import reports
 from sample_event.services.validation import validate_row
+from shared.errors import TransientError
 from shared.log import get_logger
 
 if TYPE_CHECKING:
@@ -111,10 +112,10 @@ def _skip(
 def _write_report(
     conn: Connection[Any], client: S3Client, ref: ObjectRef, document: dict[str, Any]
 ) -> None:
-    # On StorageUnavailableError the delivery comes back, and _taken writes it then.
+    # On a transient failure the delivery comes back, and _taken writes it then.
     try:
         reports.write_summary(client, ref, document)
-    except StorageUnavailableError:
+    except TransientError:
         ledger.give_up_report(conn, ref)
         raise
     ledger.report_written(conn, ref)
@@ -201,7 +202,7 @@ def _taken(
 
 
 def _record(ref: ObjectRef, summary: ImportSummary) -> None:
-    """Log and count a committed outcome (the metrics are flushed by the handler)."""
+    """Log and count a committed outcome; a failure is logged and counted by the action."""
     from shared.metrics import MetricUnit, get_metrics
 
     metrics = get_metrics()
@@ -211,10 +212,7 @@ def _record(ref: ObjectRef, summary: ImportSummary) -> None:
     metrics.add_metric(
         name="ImportDuration", unit=MetricUnit.Milliseconds, value=summary.duration_ms
     )
-    if summary.status == "failed":
-        metrics.add_metric(name="ImportsFailed", unit=MetricUnit.Count, value=1)
-    log = logger.warning if summary.status == "failed" else logger.info
-    log(
+    logger.info(
         "import finished",
         extra={
             "import_id": summary.import_id,

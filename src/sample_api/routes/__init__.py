@@ -1,0 +1,1 @@
+"""One Powertools Router per resource; index.py includes each of them."""
