@@ -30,8 +30,15 @@ def ensure_bucket(s3: Any, config: Config) -> bool:
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket"):
             raise
-    location = {} if config.region == "us-east-1" else {"LocationConstraint": config.region}
-    s3.create_bucket(Bucket=config.artifacts_bucket, CreateBucketConfiguration=location)
+    # us-east-1 takes no location at all: even an empty CreateBucketConfiguration element is
+    # MalformedXML there (moto accepts it, so only the request shows it).
+    if config.region == "us-east-1":
+        s3.create_bucket(Bucket=config.artifacts_bucket)
+    else:
+        s3.create_bucket(
+            Bucket=config.artifacts_bucket,
+            CreateBucketConfiguration={"LocationConstraint": config.region},
+        )
     s3.put_public_access_block(
         Bucket=config.artifacts_bucket,
         PublicAccessBlockConfiguration={
