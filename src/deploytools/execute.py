@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-from deploytools import cloudformation
+from deploytools import cloudformation, wiring
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -70,11 +70,14 @@ def deploy(
         s3.upload_file(str(upload.path), plan.config.artifacts_bucket, upload.key)
         say(f"uploaded {upload.path.name} -> {upload.key}")
     results: dict[str, str] = {}
+    by_stack: dict[str, dict[str, str]] = {}
     for step in plan.stacks:
         if step.stack == "s3-lambda" and migrate:
             say(f"migrations: {run_migrations(clients['lambda'], plan.migrator)}")
         say(f"deploying {step.stack_name} ...")
-        outputs = cloudformation.deploy(cfn, step.stack_name, template(step), step.parameters)
+        parameters = {**step.parameters, **wiring.input_values(step, by_stack)}
+        outputs = cloudformation.deploy(cfn, step.stack_name, template(step), parameters)
+        by_stack[step.stack] = outputs
         results.update(outputs)
     return results
 

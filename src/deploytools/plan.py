@@ -10,6 +10,8 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from deploytools.wiring import with_inputs
+
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "deploy" / "cloudformation"
 DIST = ROOT / "dist"
@@ -60,6 +62,8 @@ class StackDeploy:
     stack_name: str
     template: Path
     parameters: dict[str, str] = field(default_factory=dict)
+    # Parameters fed, at deploy time, by the output of the same name of an earlier stack.
+    inputs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -123,7 +127,9 @@ def deploy_plan(config: Config) -> DeployPlan:
         )
         for stack in STACKS
     ]
-    return DeployPlan(config, list(uploads.values()), stacks, config.function_name("migrator"))
+    return DeployPlan(
+        config, list(uploads.values()), with_inputs(stacks), config.function_name("migrator")
+    )
 
 
 def destroy_plan(config: Config) -> DestroyPlan:

@@ -6,6 +6,7 @@ import shlex
 from typing import TYPE_CHECKING
 
 from deploytools.plan import ROOT
+from deploytools.wiring import placeholder
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -18,6 +19,7 @@ CAPABILITIES = ("CAPABILITY_IAM",)
 def deploy_command(step: StackDeploy, region: str) -> list[str]:
     """`aws cloudformation deploy` for one stack; unnamed parameters keep their previous values."""
     overrides = [f"{name}={value}" for name, value in step.parameters.items()]
+    overrides += [f"{name}={placeholder(name, source)}" for name, source in step.inputs.items()]
     return [
         *("aws", "cloudformation", "deploy", "--region", region),
         *("--stack-name", step.stack_name, "--template-file", _relative(step.template)),
