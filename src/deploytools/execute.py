@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from typing import TYPE_CHECKING, Any
 
-from deploytools import cloudformation, wiring
+from deploytools import cloudformation, migrations, wiring
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -73,7 +72,7 @@ def deploy(
     by_stack: dict[str, dict[str, str]] = {}
     for step in plan.stacks:
         if step.stack == "s3-lambda" and migrate:
-            say(f"migrations: {run_migrations(clients['lambda'], plan.migrator)}")
+            say(f"migrations: {run_migrations(clients['session'], plan)}")
         say(f"deploying {step.stack_name} ...")
         parameters = {**step.parameters, **wiring.input_values(step, by_stack)}
         outputs = cloudformation.deploy(cfn, step.stack_name, template(step), parameters)
@@ -82,13 +81,10 @@ def deploy(
     return results
 
 
-def run_migrations(lambda_client: Any, function_name: str) -> list[str]:
-    """Invoke the migrations function and wait; raises with its error if it failed."""
-    response = lambda_client.invoke(FunctionName=function_name, Payload=b"{}")
-    payload = json.loads(response["Payload"].read() or b"null")
-    if response.get("FunctionError"):
-        raise RuntimeError(f"migrations failed: {payload}")
-    return list(payload.get("applied", []))
+def run_migrations(session: Any, plan: DeployPlan) -> list[str]:
+    """Invoke the migrations function once, awaited for as long as its template lets it run."""
+    timeout = migrations.function_timeout(plan, plan.migrator)
+    return migrations.run(migrations.client(session, timeout), plan.migrator)
 
 
 def destroy(
