@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from deploytools import cloudformation, migrations, wiring
+from deploytools import apigateway, cloudformation, migrations, wiring
+from deploytools import template as templates
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -75,10 +76,18 @@ def deploy(
             say(f"migrations: {run_migrations(clients['session'], plan)}")
         say(f"deploying {step.stack_name} ...")
         parameters = {**step.parameters, **wiring.input_values(step, by_stack)}
-        outputs = cloudformation.deploy(cfn, step.stack_name, template(step), parameters)
+        body = render(cfn, step, template(step), parameters)
+        outputs = cloudformation.deploy(cfn, step.stack_name, body, parameters)
         by_stack[step.stack] = outputs
         results.update(outputs)
     return results
+
+
+def render(cfn: Any, step: StackDeploy, text: str, parameters: dict[str, str]) -> str:
+    """The template as deployed: what only the tool can set, set for the values it will have."""
+    body = templates.load(text)
+    known = cloudformation.effective_parameters(cfn, step.stack_name, body, parameters)
+    return templates.dump(apigateway.with_deployment_identity(body, known))
 
 
 def run_migrations(session: Any, plan: DeployPlan) -> list[str]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -188,3 +189,15 @@ def test_rehearsed_resources_carry_the_settings_the_code_relies_on(rehearsal: Re
     assert mappings["EventSourceMappings"][0]["FunctionResponseTypes"] == [
         "ReportBatchItemFailures"
     ]
+
+
+def test_rehearsed_api_deployment_is_named_after_its_snapshot(rehearsal: Rehearsal) -> None:
+    # the tool renders the template before CloudFormation sees it (test_api_deployment.py)
+    stack = rehearsal.plan.config.stack_name("apigateway-lambda")
+    resources = rehearsal.aws["cloudformation"].describe_stack_resources(StackName=stack)
+    (deployment,) = [
+        r["LogicalResourceId"]
+        for r in resources["StackResources"]
+        if r["ResourceType"] == "AWS::ApiGateway::Deployment"
+    ]
+    assert re.fullmatch(r"Deployment[0-9a-f]{12}", deployment)
