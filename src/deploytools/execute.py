@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from deploytools import apigateway, cloudformation, migrations, wiring
+from deploytools import apigateway, cloudformation, migrations, wiring, zones
 from deploytools import template as templates
 
 if TYPE_CHECKING:
@@ -75,19 +75,24 @@ def deploy(
         if step.stack == "s3-lambda" and migrate:
             say(f"migrations: {run_migrations(clients['session'], plan)}")
         say(f"deploying {step.stack_name} ...")
-        parameters = {**step.parameters, **wiring.input_values(step, by_stack)}
-        body = render(cfn, step, template(step), parameters)
+        body, parameters = render(clients, step, template(step), by_stack)
         outputs = cloudformation.deploy(cfn, step.stack_name, body, parameters)
         by_stack[step.stack] = outputs
         results.update(outputs)
     return results
 
 
-def render(cfn: Any, step: StackDeploy, text: str, parameters: dict[str, str]) -> str:
-    """The template as deployed: what only the tool can set, set for the values it will have."""
+def render(
+    clients: dict[str, Any], step: StackDeploy, text: str, outputs: dict[str, dict[str, str]]
+) -> tuple[str, dict[str, str]]:
+    """The template and parameters as deployed: what only the tool knows, filled in."""
+    cfn = clients["cloudformation"]
     body = templates.load(text)
-    known = cloudformation.effective_parameters(cfn, step.stack_name, body, parameters)
-    return templates.dump(apigateway.with_deployment_identity(body, known))
+    given = {**step.parameters, **wiring.input_values(step, outputs)}
+    known = cloudformation.effective_parameters(cfn, step.stack_name, body, given)
+    given |= zones.values(clients["ec2"], body, known)
+    known |= given
+    return templates.dump(apigateway.with_deployment_identity(body, known)), given
 
 
 def run_migrations(session: Any, plan: DeployPlan) -> list[str]:

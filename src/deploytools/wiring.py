@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from deploytools import template
+from deploytools import template, zones
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
@@ -30,6 +30,8 @@ def with_inputs(stacks: list[StackDeploy]) -> list[StackDeploy]:
             for name in body.get("Parameters", {})
             if name in producers and name not in step.parameters
         }
+        if zones.PARAMETER in body.get("Parameters", {}) and zones.PARAMETER not in step.parameters:
+            inputs[zones.PARAMETER] = zones.SOURCE
         linked.append(replace(step, inputs=inputs))
         for key in body.get("Outputs", {}):
             if key in producers:
@@ -42,6 +44,8 @@ def input_values(step: StackDeploy, outputs: Mapping[str, Mapping[str, str]]) ->
     """The step's inputs, read from the outputs of the stacks deployed before it."""
     values = {}
     for name, producer in step.inputs.items():
+        if producer == zones.SOURCE:
+            continue  # looked up in the account (zones.values)
         value = outputs.get(producer, {}).get(name)
         if value is None:
             raise RuntimeError(

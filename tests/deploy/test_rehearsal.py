@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
-from deploytools import cloudformation, execute
+from deploytools import cloudformation, execute, template, zones
 from deploytools.plan import Config, deploy_plan
 from tests.deploy.templates import NAMES, load
 
@@ -201,3 +201,16 @@ def test_rehearsed_api_deployment_is_named_after_its_snapshot(rehearsal: Rehears
         if r["ResourceType"] == "AWS::ApiGateway::Deployment"
     ]
     assert re.fullmatch(r"Deployment[0-9a-f]{12}", deployment)
+
+
+def test_rehearsed_network_got_two_zone_ids_once(rehearsal: Rehearsal) -> None:
+    cfn = rehearsal.aws["cloudformation"]
+    (vpc,) = [step for step in rehearsal.plan.stacks if zones.PARAMETER in step.inputs]
+    stack = cfn.describe_stacks(StackName=vpc.stack_name)["Stacks"][0]
+    given = {p["ParameterKey"]: p["ParameterValue"] for p in stack["Parameters"]}
+    # moto's us-east-1, sorted (moto shows a list parameter as a Python list)
+    assert given[zones.PARAMETER].replace("'", "") in ("use1-az1,use1-az2", "[use1-az1, use1-az2]")
+    # a later deploy keeps them: other zones would replace the subnets under the database
+    body = template.load(vpc.template.read_text())
+    known = cloudformation.effective_parameters(cfn, vpc.stack_name, body, vpc.parameters)
+    assert zones.values(rehearsal.aws["ec2"], body, known) == {}

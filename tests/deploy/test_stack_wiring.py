@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from deploytools import zones
 from deploytools.plan import Config, deploy_plan
 from deploytools.render import deploy_commands
 from deploytools.wiring import input_values
@@ -53,6 +54,8 @@ def test_parameter_named_after_an_earlier_output_is_fed_that_output() -> None:
     order = [step.stack for step in plan.stacks]
     for step in plan.stacks:
         for parameter, producer in step.inputs.items():
+            if producer == zones.SOURCE:
+                continue
             assert parameter in load(producer)["Outputs"]
             assert order.index(producer) < order.index(step.stack)
 
@@ -65,6 +68,6 @@ def test_plan_shows_where_each_fed_value_comes_from() -> None:
 
 
 def test_missing_output_is_a_clear_error() -> None:
-    step = next(s for s in deploy_plan(Config("dev")).stacks if s.inputs)
+    step = next(s for s in deploy_plan(Config("dev")).stacks if "DatabaseHost" in s.inputs)
     with pytest.raises(RuntimeError, match="needs the output"):
         input_values(step, {})
