@@ -179,3 +179,14 @@ def test_no_policy_allows_every_action_and_star_resources_are_eni_or_xray_only()
         assert all("*" not in action for action in actions), where
         if statement.get("Resource") == "*":
             assert all(a.startswith(("ec2:", "xray:")) for a in actions), where
+
+
+def test_queue_triggers_hand_one_file_per_invocation() -> None:
+    # A batch of whole-file imports would share one timeout, and a timeout would return every
+    # message of the batch; parallelism comes from the trigger's maximum concurrency.
+    mappings = resources("s3-lambda", "AWS::Lambda::EventSourceMapping")
+    assert mappings
+    for logical_id, mapping in mappings.items():
+        properties = mapping["Properties"]
+        assert properties["BatchSize"] == 1, logical_id
+        assert "MaximumConcurrency" in properties["ScalingConfig"], logical_id
