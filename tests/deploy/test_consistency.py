@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from tests.deploy import s3_actions
 from tests.deploy.templates import ROOT, functions, load, resources
 
 SRC = ROOT / "src"
@@ -190,3 +191,51 @@ def test_queue_triggers_hand_one_file_per_invocation() -> None:
         properties = mapping["Properties"]
         assert properties["BatchSize"] == 1, logical_id
         assert "MaximumConcurrency" in properties["ScalingConfig"], logical_id
+
+
+def allowed_actions(statements: list[dict[str, Any]]) -> set[str]:
+    found: set[str] = set()
+    for statement in statements:
+        if statement["Effect"] == "Allow":
+            action = statement["Action"]
+            found |= set(action) if isinstance(action, list) else {action}
+    return found
+
+
+def handler_packages() -> set[str]:
+    return {f["Properties"]["Handler"].split(".")[0] for f in FUNCTIONS.values()}
+
+
+@pytest.mark.parametrize("package", sorted(handler_packages()))
+def test_s3_endpoint_policy_allows_every_s3_action_the_code_calls(package: str) -> None:
+    # The functions reach S3 only through the gateway endpoint: an action its policy lacks is
+    # AccessDenied whatever the role allows.
+    (endpoint,) = [
+        r["Properties"]
+        for r in resources("vpc", "AWS::EC2::VPCEndpoint").values()
+        if r["Properties"]["VpcEndpointType"] == "Gateway"
+    ]
+    needed = s3_actions.actions_needed(package)
+    assert needed <= allowed_actions(endpoint["PolicyDocument"]["Statement"]), package
+
+
+@pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))
+def test_function_role_allows_every_s3_action_its_code_calls(logical_id: str) -> None:
+    properties = FUNCTIONS[logical_id]["Properties"]
+    role_id = properties["Role"]["Fn::GetAtt"][0]
+    (role,) = [
+        r["Properties"]
+        for name in ("vpc", "db", "apigateway-lambda", "s3-lambda")
+        for k, r in resources(name, "AWS::IAM::Role").items()
+        if k == role_id
+    ]
+    statements = [s for p in role.get("Policies", []) for s in p["PolicyDocument"]["Statement"]]
+    needed = s3_actions.actions_needed(properties["Handler"].split(".")[0])
+    assert needed <= allowed_actions(statements), logical_id
+
+
+def test_s3_action_scan_finds_the_importers_calls() -> None:
+    # the scan itself: the importer's streaming report write and its abort
+    assert {"s3:GetObjectVersion", "s3:PutObject", "s3:AbortMultipartUpload"} <= (
+        s3_actions.actions_needed("sample_event")
+    )
