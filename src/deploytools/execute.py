@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from deploytools import apigateway, cloudformation, migrations, wiring, zones
+from deploytools import apigateway, cloudformation, migrations, preflight, wiring, zones
 from deploytools import template as templates
 
 if TYPE_CHECKING:
@@ -63,6 +63,7 @@ def deploy(
     missing = [str(u.path) for u in plan.uploads if not u.path.is_file()]
     if missing:
         raise FileNotFoundError(f"build the artifacts first (make build): {', '.join(missing)}")
+    preflight.check_account(plan, clients, template, say)
     s3, cfn = clients["s3"], clients["cloudformation"]
     if ensure_bucket(s3, plan.config):
         say(f"created s3://{plan.config.artifacts_bucket}")

@@ -107,7 +107,8 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rehearsal]:
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     with mock_aws():
         names = ("s3", "cloudformation", "lambda", "ec2", "rds", "sqs")
-        aws = {name: boto3.client(name, region_name="us-east-1") for name in names}
+        aws: dict[str, Any] = {name: boto3.client(name, region_name="us-east-1") for name in names}
+        aws["lambda"] = WithAccountSettings(aws["lambda"])
         plan = deploy_plan(
             Config(
                 "rh", account_id="123456789012", dist=stand_in_zips(tmp_path_factory.mktemp("dist"))
@@ -118,6 +119,21 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rehearsal]:
         outputs = execute.deploy(plan, aws, said.append, template=rehearsable, migrate=False)
         yield Rehearsal(plan, aws, outputs, said)
     os.environ.update({k: v for k, v in saved.items() if v is not None})
+
+
+class WithAccountSettings:
+    """moto's Lambda client, plus the GetAccountSettings moto lacks (a default account's)."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def get_account_settings(self) -> dict[str, Any]:
+        return {
+            "AccountLimit": {"ConcurrentExecutions": 1000, "UnreservedConcurrentExecutions": 1000}
+        }
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
 
 
 @dataclass
@@ -214,3 +230,11 @@ def test_rehearsed_network_got_two_zone_ids_once(rehearsal: Rehearsal) -> None:
     body = template.load(vpc.template.read_text())
     known = cloudformation.effective_parameters(cfn, vpc.stack_name, body, vpc.parameters)
     assert zones.values(rehearsal.aws["ec2"], body, known) == {}
+
+
+def test_rehearsal_checked_the_concurrency_quota_before_the_first_stack(
+    rehearsal: Rehearsal,
+) -> None:
+    said = rehearsal.said
+    check = next(i for i, line in enumerate(said) if line.startswith("lambda concurrency:"))
+    assert check < next(i for i, line in enumerate(said) if line.startswith("deploying"))
