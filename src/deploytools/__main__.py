@@ -34,7 +34,7 @@ def clients(region: str) -> dict[str, Any]:
     import boto3
 
     session = boto3.Session(region_name=region)
-    names = ("s3", "cloudformation", "lambda", "sts", "ec2")
+    names = ("s3", "cloudformation", "lambda", "sts", "ec2", "apigateway", "iam")
     return {"session": session, **{name: session.client(name) for name in names}}  # type: ignore[call-overload]
 
 

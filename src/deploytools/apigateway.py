@@ -5,6 +5,9 @@ not take a new snapshot, and neither does a changed Description: only a new Depl
 resource does. So the tool names the Deployment after a hash of what the snapshot holds, as
 CDK's LatestDeployment does; a change of a method (or of a parameter it uses, like AuthMode)
 is a new logical ID, hence a new snapshot that the stage then serves.
+
+Its logging role is an account setting: set once, by the tool, when absent (a role created in
+every stage's stack overwrote it each time, and failed now and then on its first creation).
 """
 
 from __future__ import annotations
@@ -12,12 +15,15 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import time
 from typing import TYPE_CHECKING, Any
+
+from botocore.exceptions import ClientError
 
 from deploytools import template
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Callable, Mapping
 
     from deploytools.template import Template
 
@@ -129,3 +135,71 @@ def _rename_depends(value: Any, renames: Mapping[str, str]) -> Any:
     if isinstance(value, str):
         return renames.get(value, value)
     return [renames.get(item, item) for item in value]
+
+
+# --- API Gateway's CloudWatch role: one account setting per region ---------------------------
+
+_LOGS_POLICY = "iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs"
+_TRUST = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "apigateway.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+# A new role takes a few seconds to be usable by API Gateway (IAM is eventually consistent).
+_ATTEMPTS, _PAUSE_SECONDS = 12, 5
+
+
+def needs_logging_role(bodies: list[Template]) -> bool:
+    """True when a stage writes access or execution logs, which need the account's role."""
+    for body in bodies:
+        for stage in template.resources(body, "AWS::ApiGateway::Stage").values():
+            properties = stage.get("Properties", {})
+            settings = properties.get("MethodSettings", [])
+            if "AccessLogSetting" in properties or any("LoggingLevel" in s for s in settings):
+                return True
+    return False
+
+
+def ensure_logging_role(
+    apigw: Any, iam: Any, role_name: str, say: Callable[[str], None], *, sleep: Any = time.sleep
+) -> str:
+    """The account's CloudWatch role for API Gateway: the one set, else `role_name`, set once."""
+    current = apigw.get_account().get("cloudwatchRoleArn")
+    if current:
+        return str(current)
+    arn = _logging_role(iam, role_name)
+    patch = [{"op": "replace", "path": "/cloudwatchRoleArn", "value": arn}]
+    for attempt in range(1, _ATTEMPTS + 1):
+        try:
+            apigw.update_account(patchOperations=patch)
+            break
+        except ClientError as exc:
+            # "The role ARN does not have required permissions": not visible to API Gateway yet
+            if exc.response.get("Error", {}).get("Code") != "BadRequestException":
+                raise
+            if attempt == _ATTEMPTS:
+                raise
+            sleep(_PAUSE_SECONDS)
+    say(f"API Gateway logs through {arn} (an account setting of the region, now set)")
+    return arn
+
+
+def _logging_role(iam: Any, role_name: str) -> str:
+    try:
+        return str(iam.get_role(RoleName=role_name)["Role"]["Arn"])
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") != "NoSuchEntity":
+            raise
+    role = iam.create_role(
+        RoleName=role_name,
+        AssumeRolePolicyDocument=json.dumps(_TRUST),
+        Description="Lets API Gateway write access and execution logs to CloudWatch Logs",
+    )["Role"]
+    partition = role["Arn"].split(":")[1]
+    iam.attach_role_policy(RoleName=role_name, PolicyArn=f"arn:{partition}:{_LOGS_POLICY}")
+    return str(role["Arn"])

@@ -64,6 +64,9 @@ def deploy(
     if missing:
         raise FileNotFoundError(f"build the artifacts first (make build): {', '.join(missing)}")
     preflight.check_account(plan, clients, template, say)
+    if apigateway.needs_logging_role([templates.load(template(step)) for step in plan.stacks]):
+        role = f"{plan.config.project}-apigateway-logs"
+        apigateway.ensure_logging_role(clients["apigateway"], clients["iam"], role, say)
     s3, cfn = clients["s3"], clients["cloudformation"]
     if ensure_bucket(s3, plan.config):
         say(f"created s3://{plan.config.artifacts_bucket}")

@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 # Resource types the templates use and moto 5.2 cannot create; checked below, so that this
 # list stays true when moto learns one of them (or a template starts using another).
 UNSUPPORTED = {
-    "AWS::ApiGateway::Account",
     "AWS::ApiGateway::ApiKey",
     "AWS::ApiGateway::Stage",
     "AWS::ApiGateway::UsagePlan",
@@ -105,8 +104,9 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rehearsal]:
     }
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        names = ("s3", "cloudformation", "lambda", "ec2", "rds", "sqs")
+    # the tool's API Gateway logging role attaches an AWS managed policy: moto must load them
+    with mock_aws(config={"iam": {"load_aws_managed_policies": True}}):
+        names = ("s3", "cloudformation", "lambda", "ec2", "rds", "sqs", "apigateway", "iam")
         aws: dict[str, Any] = {name: boto3.client(name, region_name="us-east-1") for name in names}
         aws["lambda"] = WithAccountSettings(aws["lambda"])
         plan = deploy_plan(
@@ -238,3 +238,4 @@ def test_rehearsal_checked_the_concurrency_quota_before_the_first_stack(
     said = rehearsal.said
     check = next(i for i, line in enumerate(said) if line.startswith("lambda concurrency:"))
     assert check < next(i for i, line in enumerate(said) if line.startswith("deploying"))
+
