@@ -238,4 +238,3 @@ def test_rehearsal_checked_the_concurrency_quota_before_the_first_stack(
     said = rehearsal.said
     check = next(i for i, line in enumerate(said) if line.startswith("lambda concurrency:"))
     assert check < next(i for i, line in enumerate(said) if line.startswith("deploying"))
-
