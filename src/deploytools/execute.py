@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import time
 from typing import TYPE_CHECKING, Any
 
-from deploytools import apigateway, cloudformation, migrations, preflight, wiring, zones
+from deploytools import apigateway, cloudformation, migrations, network, preflight, wiring, zones
 from deploytools import template as templates
 
 if TYPE_CHECKING:
@@ -111,8 +112,12 @@ def destroy(
     say: Say,
     *,
     template: Callable[[StackDeploy], str] = read_template,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> None:
-    """Lift the database's deletion protection, empty the bucket, delete in reverse order."""
+    """Lift the database's deletion protection, empty the bucket, delete in reverse order.
+
+    A stack goes once Lambda has released the network interfaces in its security groups.
+    """
     cfn = clients["cloudformation"]
     step = plan.unprotect
     if cloudformation.stack_status(cfn, step.stack_name) is not None:
@@ -123,6 +128,9 @@ def destroy(
         if bucket:
             say(f"emptying s3://{bucket} ({empty_bucket(clients['s3'], bucket)} versions)")
     for stack_name in plan.deletions:
+        if cloudformation.stack_status(cfn, stack_name) is None:
+            continue
+        network.wait_until_released(clients["ec2"], cfn, stack_name, say, sleep=sleep)
         say(f"deleting {stack_name} ...")
         cloudformation.delete(cfn, stack_name)
     say("done; the database was kept as a final snapshot (aws rds describe-db-snapshots)")

@@ -79,6 +79,13 @@ def destroy_commands(plan: DestroyPlan) -> list[list[str]]:
         ],
     ]
     for stack_name in plan.deletions:
+        commands.append(
+            [
+                *("aws", "ec2", "describe-network-interfaces", "--region", region),
+                *("--filters", f"Name=group-id,Values=<security groups of {stack_name}>"),
+                "# repeated until no Lambda interface is left (they linger after the functions)",
+            ]
+        )
         delete = ["aws", "cloudformation", "delete-stack", "--region", region]
         commands.append([*delete, "--stack-name", stack_name])
         commands.append(
