@@ -239,3 +239,20 @@ def test_s3_action_scan_finds_the_importers_calls() -> None:
     assert {"s3:GetObjectVersion", "s3:PutObject", "s3:AbortMultipartUpload"} <= (
         s3_actions.actions_needed("sample_event")
     )
+
+
+def test_parameter_group_values_are_accepted_by_the_postgresql_the_tests_run(
+    server_url: str,
+) -> None:
+    # Each setting PostgreSQL knows (rds.* are RDS's own) given at connection start, where the
+    # server validates it: a value the major version refuses fails here, not in CloudFormation.
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    group = resources("db", "AWS::RDS::DBParameterGroup")["ParameterGroup"]["Properties"]
+    settings = {k: str(v) for k, v in group["Parameters"].items() if not k.startswith("rds.")}
+    assert "log_connections" in settings
+    options = " ".join(f"-c {name}={value}" for name, value in settings.items())
+    with psycopg.connect(make_conninfo(server_url, options=options)) as conn:
+        shown = conn.execute("SHOW log_connections").fetchone()
+    assert shown == (settings["log_connections"],)
