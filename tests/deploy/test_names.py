@@ -1,4 +1,5 @@
-"""Names AWS limits, at the longest the parameters allow, in the longest region name."""
+"""Lengths AWS limits: names at the longest the parameters allow, in the longest region name,
+and the template bodies the tool sends."""
 
 from __future__ import annotations
 
@@ -73,3 +74,14 @@ def test_artifacts_bucket_fits_with_the_longest_project() -> None:
 def test_longest_region_is_a_real_one() -> None:
     # the bound above is only as good as the region list it reads
     assert len(longest_region()) >= len("ap-southeast-2")
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_rendered_template_fits_cloudformations_template_body(name: str) -> None:
+    # Above 51,200 bytes CloudFormation wants the template from S3 (TemplateURL) instead.
+    from deploytools import apigateway, template
+    from tests.deploy.templates import TEMPLATE_DIR
+
+    body = template.load((TEMPLATE_DIR / f"{name}.yaml").read_text())
+    rendered = template.dump(apigateway.with_deployment_identity(body, template.defaults(body)))
+    assert len(rendered.encode()) <= 51_200
