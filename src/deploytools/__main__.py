@@ -30,12 +30,12 @@ def parse(argv: list[str]) -> tuple[str, Config]:
 
 
 def clients(region: str) -> dict[str, Any]:
-    """boto3 clients for the real thing; credentials come from the usual chain."""
+    """boto3 clients for the real thing (and their session); credentials: the usual chain."""
     import boto3
 
     session = boto3.Session(region_name=region)
-    names = ("s3", "cloudformation", "lambda", "sts")
-    return {name: session.client(name) for name in names}  # type: ignore[call-overload]
+    names = ("s3", "cloudformation", "lambda", "sts", "ec2", "apigateway", "iam")
+    return {"session": session, **{name: session.client(name) for name in names}}  # type: ignore[call-overload]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from deploytools import template
 from deploytools.render import CAPABILITIES
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
+
+    from deploytools.template import Template
 
 # A first creation that failed leaves a stack that can only be deleted.
 _DEAD_ON_ARRIVAL = frozenset({"ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS"})
@@ -77,6 +80,19 @@ def deploy(
         StackName=stack_name, WaiterConfig={"Delay": 10, "MaxAttempts": 180}
     )
     return outputs(cfn, stack_name)
+
+
+def effective_parameters(
+    cfn: Any, stack_name: str, body: Template, given: Mapping[str, str]
+) -> dict[str, str]:
+    """The values `deploy` leaves the stack with: defaults, else previous values, else given."""
+    previous: dict[str, str] = {}
+    if stack_status(cfn, stack_name) not in (None, *_DEAD_ON_ARRIVAL):
+        stack = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]
+        previous = {p["ParameterKey"]: p["ParameterValue"] for p in stack.get("Parameters", [])}
+    declared = body.get("Parameters", {})
+    kept = {name: value for name, value in previous.items() if name in declared}
+    return {**template.defaults(body), **kept, **given}
 
 
 def outputs(cfn: Any, stack_name: str) -> dict[str, str]:

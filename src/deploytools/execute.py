@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import json
+import time
 from typing import TYPE_CHECKING, Any
 
-from deploytools import cloudformation
+from deploytools import apigateway, cloudformation, migrations, network, preflight, wiring, zones
+from deploytools import template as templates
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -30,8 +31,15 @@ def ensure_bucket(s3: Any, config: Config) -> bool:
     except ClientError as exc:
         if exc.response.get("Error", {}).get("Code") not in ("404", "NoSuchBucket"):
             raise
-    location = {} if config.region == "us-east-1" else {"LocationConstraint": config.region}
-    s3.create_bucket(Bucket=config.artifacts_bucket, CreateBucketConfiguration=location)
+    # us-east-1 takes no location at all: even an empty CreateBucketConfiguration element is
+    # MalformedXML there (moto accepts it, so only the request shows it).
+    if config.region == "us-east-1":
+        s3.create_bucket(Bucket=config.artifacts_bucket)
+    else:
+        s3.create_bucket(
+            Bucket=config.artifacts_bucket,
+            CreateBucketConfiguration={"LocationConstraint": config.region},
+        )
     s3.put_public_access_block(
         Bucket=config.artifacts_bucket,
         PublicAccessBlockConfiguration={
@@ -59,6 +67,10 @@ def deploy(
     missing = [str(u.path) for u in plan.uploads if not u.path.is_file()]
     if missing:
         raise FileNotFoundError(f"build the artifacts first (make build): {', '.join(missing)}")
+    preflight.check_account(plan, clients, template, say)
+    if apigateway.needs_logging_role([templates.load(template(step)) for step in plan.stacks]):
+        role = f"{plan.config.project}-apigateway-logs"
+        apigateway.ensure_logging_role(clients["apigateway"], clients["iam"], role, say)
     s3, cfn = clients["s3"], clients["cloudformation"]
     if ensure_bucket(s3, plan.config):
         say(f"created s3://{plan.config.artifacts_bucket}")
@@ -66,22 +78,30 @@ def deploy(
         s3.upload_file(str(upload.path), plan.config.artifacts_bucket, upload.key)
         say(f"uploaded {upload.path.name} -> {upload.key}")
     results: dict[str, str] = {}
+    by_stack: dict[str, dict[str, str]] = {}
     for step in plan.stacks:
         say(f"deploying {step.stack_name} ...")
-        outputs = cloudformation.deploy(cfn, step.stack_name, template(step), step.parameters)
+        body, parameters = render(clients, step, template(step), by_stack)
+        outputs = cloudformation.deploy(cfn, step.stack_name, body, parameters)
+        by_stack[step.stack] = outputs
         results.update(outputs)
-        for function_name in step.invoke if invoke else ():
-            say(f"{function_name}: {invoke_function(clients['lambda'], function_name)}")
+        for function_name, timeout in step.invoke.items() if invoke else ():
+            answer = migrations.run(migrations.client(clients["session"], timeout), function_name)
+            say(f"{function_name}: {answer}")
     return results
 
 
-def invoke_function(lambda_client: Any, function_name: str) -> Any:
-    """Invoke a function once and wait; returns its answer, raises with its error if it failed."""
-    response = lambda_client.invoke(FunctionName=function_name, Payload=b"{}")
-    payload = json.loads(response["Payload"].read() or b"null")
-    if response.get("FunctionError"):
-        raise RuntimeError(f"{function_name} failed: {payload}")
-    return payload
+def render(
+    clients: dict[str, Any], step: StackDeploy, text: str, outputs: dict[str, dict[str, str]]
+) -> tuple[str, dict[str, str]]:
+    """The template and parameters as deployed: what only the tool knows, filled in."""
+    cfn = clients["cloudformation"]
+    body = templates.load(text)
+    given = {**step.parameters, **wiring.input_values(step, outputs)}
+    known = cloudformation.effective_parameters(cfn, step.stack_name, body, given)
+    given |= zones.values(clients["ec2"], body, known)
+    known |= given
+    return templates.dump(apigateway.with_deployment_identity(body, known)), given
 
 
 def destroy(
@@ -90,8 +110,12 @@ def destroy(
     say: Say,
     *,
     template: Callable[[StackDeploy], str] = read_template,
+    sleep: Callable[[float], None] = time.sleep,
 ) -> None:
-    """Lift deletion protection, then delete in reverse order, emptying each bucket first."""
+    """Lift deletion protection, then delete in reverse order, emptying each bucket first.
+
+    A stack goes once Lambda has released the network interfaces in its security groups.
+    """
     cfn = clients["cloudformation"]
     for step in plan.unprotect:
         if cloudformation.stack_status(cfn, step.stack_name) is not None:
@@ -100,6 +124,7 @@ def destroy(
     for stack_name in plan.deletions:
         if cloudformation.stack_status(cfn, stack_name) is None:
             continue
+        network.wait_until_released(clients["ec2"], cfn, stack_name, say, sleep=sleep)
         for logical_id in plan.buckets.get(stack_name, ()):
             bucket = cloudformation.physical_id(cfn, stack_name, logical_id)
             if bucket:

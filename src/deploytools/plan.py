@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import stackspec
+from deploytools.wiring import with_inputs
 from stackspec.model import ROOT
 
 if TYPE_CHECKING:
@@ -60,7 +61,10 @@ class StackDeploy:
     stack_name: str
     template: Path
     parameters: dict[str, str] = field(default_factory=dict)
-    invoke: tuple[str, ...] = ()  # deployed function names (the migrations function)
+    # Functions invoked once it is up (the migrations): deployed name -> its Timeout.
+    invoke: dict[str, int] = field(default_factory=dict)
+    # Parameters fed, at deploy time, by the output of the same name of an earlier stack.
+    inputs: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -108,14 +112,14 @@ def deploy_plan(config: Config) -> DeployPlan:
                 config.stack_name(stack.name),
                 stack.template,
                 {name: value for name, value in given.items() if name in stack.parameters},
-                tuple(
-                    function.name_in(config.project, config.stage)
+                {
+                    function.name_in(config.project, config.stage): function.timeout
                     for function in stack.functions
                     if function.invoke_on_deploy
-                ),
+                },
             )
         )
-    return DeployPlan(config, uploads, steps)
+    return DeployPlan(config, uploads, with_inputs(steps))
 
 
 def _shared_parameters(config: Config) -> dict[str, str]:

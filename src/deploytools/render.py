@@ -5,6 +5,7 @@ from __future__ import annotations
 import shlex
 from typing import TYPE_CHECKING
 
+from deploytools.wiring import placeholder
 from stackspec.model import ROOT
 
 if TYPE_CHECKING:
@@ -18,6 +19,7 @@ CAPABILITIES = ("CAPABILITY_IAM",)
 def deploy_command(step: StackDeploy, region: str) -> list[str]:
     """`aws cloudformation deploy` for one stack; unnamed parameters keep their previous values."""
     overrides = [f"{name}={value}" for name, value in step.parameters.items()]
+    overrides += [f"{name}={placeholder(name, source)}" for name, source in step.inputs.items()]
     return [
         *("aws", "cloudformation", "deploy", "--region", region),
         *("--stack-name", step.stack_name, "--template-file", _relative(step.template)),
@@ -72,6 +74,13 @@ def destroy_commands(plan: DestroyPlan) -> list[list[str]]:
     region = plan.config.region
     commands = [deploy_command(step, region) for step in plan.unprotect]
     for stack_name in plan.deletions:
+        commands.append(
+            [
+                *("aws", "ec2", "describe-network-interfaces", "--region", region),
+                *("--filters", f"Name=group-id,Values=<security groups of {stack_name}>"),
+                "# repeated until no Lambda interface is left (they linger after the functions)",
+            ]
+        )
         commands += [
             [
                 *("aws", "s3", "rm", "--region", region, "--recursive"),

@@ -11,6 +11,7 @@ import pytest
 
 import stackspec
 from stackspec import QueueTrigger
+from tests.deploy import s3_actions
 from tests.deploy.templates import NAMES, ROOT, all_resources, functions, load, resources
 
 SRC = ROOT / "src"
@@ -167,3 +168,76 @@ def test_no_policy_allows_every_action_and_star_resources_are_eni_or_xray_only()
         assert all("*" not in action for action in actions), where
         if statement.get("Resource") == "*":
             assert all(a.startswith(("ec2:", "xray:")) for a in actions), where
+
+
+@pytest.mark.parametrize(
+    "function",
+    [f for f in stackspec.functions() if (t := f.trigger(QueueTrigger)) and t.source],
+    ids=lambda f: f.name,
+)
+def test_bucket_fed_queue_triggers_hand_one_file_per_invocation(
+    function: stackspec.Function,
+) -> None:
+    # A batch of whole-file imports would share one timeout, and a timeout would return every
+    # message of the batch; parallelism comes from the trigger's maximum concurrency.
+    trigger = function.trigger(QueueTrigger)
+    assert isinstance(trigger, QueueTrigger)
+    assert trigger.batch_size == 1
+    assert trigger.maximum_concurrency is not None
+
+
+def allowed_actions(statements: list[dict[str, Any]]) -> set[str]:
+    found: set[str] = set()
+    for statement in statements:
+        if statement["Effect"] == "Allow":
+            action = statement["Action"]
+            found |= set(action) if isinstance(action, list) else {action}
+    return found
+
+
+def handler_packages() -> set[str]:
+    return {f["Properties"]["Handler"].split(".")[0] for f in FUNCTIONS.values()}
+
+
+@pytest.mark.parametrize("package", sorted(handler_packages()))
+def test_s3_endpoint_policy_allows_every_s3_action_the_code_calls(package: str) -> None:
+    # The functions reach S3 only through the gateway endpoint: an action its policy lacks is
+    # AccessDenied whatever the role allows.
+    (endpoint,) = [
+        r["Properties"]
+        for r in all_resources("AWS::EC2::VPCEndpoint").values()
+        if r["Properties"]["VpcEndpointType"] == "Gateway"
+    ]
+    needed = s3_actions.actions_needed(package)
+    assert needed <= allowed_actions(endpoint["PolicyDocument"]["Statement"]), package
+
+
+@pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))
+def test_function_role_allows_every_s3_action_its_code_calls(logical_id: str) -> None:
+    properties = FUNCTIONS[logical_id]["Properties"]
+    role_id = properties["Role"]["Fn::GetAtt"][0]
+    (role,) = [
+        r["Properties"]
+        for where, r in all_resources("AWS::IAM::Role").items()
+        if where.endswith(f"/{role_id}")
+    ]
+    statements = [s for p in role.get("Policies", []) for s in p["PolicyDocument"]["Statement"]]
+    needed = s3_actions.actions_needed(properties["Handler"].split(".")[0])
+    assert needed <= allowed_actions(statements), logical_id
+
+
+def test_parameter_group_values_are_accepted_by_the_postgresql_the_tests_run(
+    server_url: str,
+) -> None:
+    # Each setting PostgreSQL knows (rds.* are RDS's own) given at connection start, where the
+    # server validates it: a value the major version refuses fails here, not in CloudFormation.
+    import psycopg
+    from psycopg.conninfo import make_conninfo
+
+    (group,) = [g["Properties"] for g in all_resources("AWS::RDS::DBParameterGroup").values()]
+    settings = {k: str(v) for k, v in group["Parameters"].items() if not k.startswith("rds.")}
+    assert "log_connections" in settings
+    options = " ".join(f"-c {name}={value}" for name, value in settings.items())
+    with psycopg.connect(make_conninfo(server_url, options=options)) as conn:
+        shown = conn.execute("SHOW log_connections").fetchone()
+    assert shown == (settings["log_connections"],)

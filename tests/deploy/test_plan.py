@@ -46,8 +46,9 @@ def test_every_stack_gets_its_required_parameters_and_only_declared_ones(tmp_pat
     for step in plan.stacks:
         declared = load(step.stack)["Parameters"]
         required = {name for name, spec in declared.items() if "Default" not in spec}
-        assert required <= set(step.parameters), step.stack
-        assert set(step.parameters) <= set(declared), step.stack
+        given = {*step.parameters, *step.inputs}
+        assert required <= given, step.stack
+        assert given <= set(declared), step.stack
         assert step.parameters["Stage"] == "dev"
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 import stackspec
-from deploytools import cloudformation, execute
+from deploytools import cloudformation, execute, template, zones
 from deploytools.plan import Config, deploy_plan
 from stackspec import QueueTrigger
 from tests.deploy.templates import NAMES, load
@@ -30,7 +31,6 @@ if TYPE_CHECKING:
 # Resource types the templates use and moto 5.2 cannot create; checked below, so that this
 # list stays true when moto learns one of them (or a template starts using another).
 UNSUPPORTED = {
-    "AWS::ApiGateway::Account",
     "AWS::ApiGateway::ApiKey",
     "AWS::ApiGateway::Stage",
     "AWS::ApiGateway::UsagePlan",
@@ -106,9 +106,11 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rehearsal]:
     }
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
-    with mock_aws():
-        names = ("s3", "cloudformation", "lambda", "ec2", "rds", "sqs")
-        aws = {name: boto3.client(name, region_name="us-east-1") for name in names}
+    # the tool's API Gateway logging role attaches an AWS managed policy: moto must load them
+    with mock_aws(config={"iam": {"load_aws_managed_policies": True}}):
+        names = ("s3", "cloudformation", "lambda", "ec2", "rds", "sqs", "apigateway", "iam")
+        aws: dict[str, Any] = {name: boto3.client(name, region_name="us-east-1") for name in names}
+        aws["lambda"] = WithAccountSettings(aws["lambda"])
         plan = deploy_plan(
             Config(
                 "rh", account_id="123456789012", dist=stand_in_zips(tmp_path_factory.mktemp("dist"))
@@ -119,6 +121,21 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rehearsal]:
         outputs = execute.deploy(plan, aws, said.append, template=rehearsable, invoke=False)
         yield Rehearsal(plan, aws, outputs, said)
     os.environ.update({k: v for k, v in saved.items() if v is not None})
+
+
+class WithAccountSettings:
+    """moto's Lambda client, plus the GetAccountSettings moto lacks (a default account's)."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+
+    def get_account_settings(self) -> dict[str, Any]:
+        return {
+            "AccountLimit": {"ConcurrentExecutions": 1000, "UnreservedConcurrentExecutions": 1000}
+        }
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._client, name)
 
 
 @dataclass
@@ -221,3 +238,36 @@ def test_every_bucket_is_encrypted_with_kms(rehearsal: Rehearsal) -> None:
         encryption = s3.get_bucket_encryption(Bucket=bucket)
         rule = encryption["ServerSideEncryptionConfiguration"]["Rules"][0]
         assert rule["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] == "aws:kms"
+
+
+def test_rehearsed_api_deployment_is_named_after_its_snapshot(rehearsal: Rehearsal) -> None:
+    # the tool renders the template before CloudFormation sees it (test_api_deployment.py)
+    stack = rehearsal.plan.config.stack_name("apigateway-lambda")
+    resources = rehearsal.aws["cloudformation"].describe_stack_resources(StackName=stack)
+    (deployment,) = [
+        r["LogicalResourceId"]
+        for r in resources["StackResources"]
+        if r["ResourceType"] == "AWS::ApiGateway::Deployment"
+    ]
+    assert re.fullmatch(r"Deployment[0-9a-f]{12}", deployment)
+
+
+def test_rehearsed_network_got_two_zone_ids_once(rehearsal: Rehearsal) -> None:
+    cfn = rehearsal.aws["cloudformation"]
+    (vpc,) = [step for step in rehearsal.plan.stacks if zones.PARAMETER in step.inputs]
+    stack = cfn.describe_stacks(StackName=vpc.stack_name)["Stacks"][0]
+    given = {p["ParameterKey"]: p["ParameterValue"] for p in stack["Parameters"]}
+    # moto's us-east-1, sorted (moto shows a list parameter as a Python list)
+    assert given[zones.PARAMETER].replace("'", "") in ("use1-az1,use1-az2", "[use1-az1, use1-az2]")
+    # a later deploy keeps them: other zones would replace the subnets under the database
+    body = template.load(vpc.template.read_text())
+    known = cloudformation.effective_parameters(cfn, vpc.stack_name, body, vpc.parameters)
+    assert zones.values(rehearsal.aws["ec2"], body, known) == {}
+
+
+def test_rehearsal_checked_the_concurrency_quota_before_the_first_stack(
+    rehearsal: Rehearsal,
+) -> None:
+    said = rehearsal.said
+    check = next(i for i, line in enumerate(said) if line.startswith("lambda concurrency:"))
+    assert check < next(i for i, line in enumerate(said) if line.startswith("deploying"))

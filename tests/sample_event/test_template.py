@@ -29,3 +29,12 @@ def test_import_function_reads_imports_and_writes_reports_only() -> None:
     put = by_action[("s3:PutObject", "s3:AbortMultipartUpload")]
     assert get == {"Fn::Sub": f"${{ImportBucket.Arn}}/{IMPORTS_PREFIX}*"}
     assert put == {"Fn::Sub": f"${{ImportBucket.Arn}}/{REPORTS_PREFIX}*"}
+
+
+def test_s3_action_scan_finds_the_importers_calls() -> None:
+    # the scan itself: the importer's streaming report write and its abort
+    from tests.deploy import s3_actions
+
+    assert {"s3:GetObjectVersion", "s3:PutObject", "s3:AbortMultipartUpload"} <= (
+        s3_actions.actions_needed(FUNCTION.name)
+    )
