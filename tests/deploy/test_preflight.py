@@ -75,7 +75,7 @@ def test_reservations_are_read_from_the_templates_with_the_parameter_values() ->
     assert sum(r.concurrency for r in default_reservations()) == declared_total()
     lowered = default_reservations(ApiReservedConcurrency="10")
     assert sum(r.concurrency for r in lowered) == declared_total() - 30
-    assert {r.function for r in lowered} >= {"lambda-stack-dev-api", "lambda-stack-dev-migrator"}
+    assert {r.function for r in lowered} >= {"lambda-stack-dev-sample_api", "lambda-stack-dev-migrator"}
 
 
 def test_new_account_with_a_low_quota_is_told_what_to_request_before_anything_is_created() -> None:
@@ -107,6 +107,6 @@ def test_a_redeploy_counts_what_the_stage_already_reserves() -> None:
 
     # THEN the same reservations fit again: the 40 are the API's own
     left = preflight.check_concurrency(
-        stubbed_lambda(150, 110, {"lambda-stack-dev-api": 40}), wanted
+        stubbed_lambda(150, 110, {"lambda-stack-dev-sample_api": 40}), wanted
     )
     assert left == 110 + 40 - sum(r.concurrency for r in wanted)

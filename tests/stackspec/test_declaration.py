@@ -88,3 +88,13 @@ def test_expectations_match_by_subset_and_say_where_they_differ(tmp_path: Path) 
     assert case.mismatch({**good, "statusCode": 500}) == "response.statusCode is 500, expected 200"
     assert case.mismatch({**good, "items": []}) == "response.items is [], expected 1 item(s)"
     assert case.mismatch({**good, "applied": []}) == "response.applied is empty"
+
+
+def test_a_function_goes_by_one_name_in_its_deployed_name_code_key_and_service() -> None:
+    # The package name everywhere: no second name for the plan, the zip key or the logs.
+    for function in stackspec.functions():
+        pascal = "".join(part.capitalize() for part in function.name.split("_"))
+        assert function.deployed_name.endswith(f"-{function.name}"), function.deployed_name
+        assert function.code_parameter == f"{pascal}CodeKey", function.code_parameter
+        service = function.environment.get("POWERTOOLS_SERVICE_NAME") or ""
+        assert service.endswith(f"-{function.name}"), service
