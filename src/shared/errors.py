@@ -1,4 +1,8 @@
-"""One exception base for the application; handlers map the leaves to responses."""
+"""One exception base, and one base per kind under it: retrying helps, or it never will.
+
+Callers decide on a retry by the kind alone (`except TransientError`); handlers map the
+leaves to responses. An error of neither kind is a bug.
+"""
 
 from __future__ import annotations
 
@@ -7,11 +11,19 @@ class AppError(Exception):
     """Base of every error this application raises on purpose."""
 
 
-class SettingsError(AppError):
+class TransientError(AppError):
+    """A dependency failed or could not be reached; the same call may succeed later."""
+
+
+class PermanentError(AppError):
+    """The input or the configuration is wrong; the same call fails again however often retried."""
+
+
+class SettingsError(PermanentError):
     """An environment variable is missing or holds a bad value."""
 
 
-class DatabaseUnavailableError(AppError):
+class DatabaseUnavailableError(TransientError):
     """PostgreSQL cannot be reached or stopped answering; the caller may retry later."""
 
 
