@@ -14,7 +14,6 @@ from tests.sample_stream.conftest import (
 
 if TYPE_CHECKING:
     import psycopg
-
     from tests.sample_stream.conftest import StreamTable
 
 NO_FAILURES = {"batchItemFailures": []}

@@ -1,4 +1,4 @@
-"""A failing record is reported alone, logged once, writes nothing; a database down loses nothing."""
+"""A failing record is reported alone, logged once, writes nothing; a database outage loses none."""
 
 from __future__ import annotations
 
@@ -7,13 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 from aws_lambda_powertools.utilities.batch.exceptions import BatchProcessingError
-
 from tests.sample_stream.conftest import item, sequence_number, stream_event
 from tests.security.leaks import scan
 
 if TYPE_CHECKING:
     import psycopg
-
     from tests.sample_stream.conftest import StreamTable
 
 
@@ -115,7 +113,8 @@ def test_a_failure_no_rule_foresaw_is_reported_without_its_message(
         stream_table.put(item("ada@example.com", "Ada"))
         [record] = stream_table.records()
         # WHEN
-        result = pytest.raises(BatchProcessingError, mirror, stream_event(record))
+        with pytest.raises(BatchProcessingError) as result:
+            mirror(stream_event(record))
     finally:
         db.execute("ALTER TABLE profiles DROP CONSTRAINT no_ada")
     # THEN it fails (the only record: the whole batch), logged by kind, nothing quoted
