@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 _EMAIL: TypeAdapter[str] = TypeAdapter(Email, config={"strict": True})
 _DESERIALIZER = TypeDeserializer()
 _TTL_IDENTITY = {"type": "Service", "principalId": "dynamodb.amazonaws.com"}
+_PROFILE_ATTRIBUTES = tuple(Profile.model_fields)
 _MAX_SEQUENCE_DIGITS = 40  # DynamoDB's sequence numbers are 21 to 40 digits long
 
 
@@ -72,11 +73,18 @@ def _changed_at(value: Any) -> datetime:
 
 
 def _item(attributes: Any, where: str) -> dict[str, Any]:
-    """DynamoDB's typed attributes ({"S": "x"}) as plain Python values (N: Decimal, SS: set)."""
+    """The attributes a profile has, as plain Python values (N: Decimal, SS: set); others left out.
+
+    Only the model's attributes are converted: an item may carry many more, and each costs.
+    """
     if not isinstance(attributes, dict):
         raise InvalidChangeError(f"{where} is not a map of attributes")
     try:
-        return {name: _DESERIALIZER.deserialize(value) for name, value in attributes.items()}
+        return {
+            name: _DESERIALIZER.deserialize(attributes[name])
+            for name in _PROFILE_ATTRIBUTES
+            if name in attributes
+        }
     except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError):
         raise InvalidChangeError(f"{where} holds a value that is no DynamoDB attribute") from None
 

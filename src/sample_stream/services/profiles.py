@@ -20,24 +20,28 @@ if TYPE_CHECKING:
 
 
 def apply(conn: psycopg.Connection[Any], change: Change) -> bool:
-    """Apply the change in a transaction of its own; False when a newer one is already applied."""
+    """Apply the change in a transaction of its own; False when a newer one is already applied.
+
+    One statement, on a connection in autocommit: it is its own transaction, committed with
+    it. A BEGIN and a COMMIT around it would add two round trips per record and nothing else
+    (bench_stream measured the difference).
+    """
     try:
-        with conn.transaction():
-            if change.profile is None:
-                written = profiles.tombstone(
-                    conn,
-                    email=change.email,
-                    sequence_number=change.sequence_number,
-                    deleted_at=change.changed_at,
-                    deletion=change.deletion or "removed",
-                )
-            else:
-                written = profiles.upsert(
-                    conn,
-                    change.profile,
-                    sequence_number=change.sequence_number,
-                    changed_at=change.changed_at,
-                )
+        if change.profile is None:
+            written = profiles.tombstone(
+                conn,
+                email=change.email,
+                sequence_number=change.sequence_number,
+                deleted_at=change.changed_at,
+                deletion=change.deletion or "removed",
+            )
+        else:
+            written = profiles.upsert(
+                conn,
+                change.profile,
+                sequence_number=change.sequence_number,
+                changed_at=change.changed_at,
+            )
     except psycopg.OperationalError as exc:
         raise DatabaseUnavailableError("the database failed while applying a change") from exc
     return written is not None
