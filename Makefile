@@ -54,7 +54,7 @@ $(CHECKOV): tools/checkov/pyproject.toml tools/checkov/uv.lock | $(UV)
 pytest: $(VENV) $(CHECKOV)
 	$(RUN) pytest -n auto
 
-bench: $(VENV) ## Benchmarks: cold start, warm invocation, import throughput (prints ratios)
+bench: $(VENV) ## Benchmarks: cold start, warm invocation, import and stream throughput (prints ratios)
 	$(RUN) python -m bench
 
 # The function zips are the same for every architecture; the layer is built for both (the static

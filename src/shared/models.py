@@ -1,4 +1,8 @@
-"""The input model of a user, shared by POST /users and the CSV importer."""
+"""The rules of a user's name and email, and the input model of a user.
+
+NewUser serves POST /users and the CSV importer; `Name` and `Email` carry the same rules to
+other models (the profiles mirror validates its images with them).
+"""
 
 from __future__ import annotations
 
@@ -54,14 +58,20 @@ def _check_email(value: str) -> str:
     return value  # stored as given; uniqueness ignores case in SQL
 
 
+# A person's name: 1 to 100 characters after trimming, no control characters; trimmed.
+Name = Annotated[str, Field(max_length=NAME_MAX_LENGTH * 4), AfterValidator(_check_name)]
+# An email address: the HTML Standard's rule, at most 254 characters; kept as given.
+Email = Annotated[
+    str,
+    Field(min_length=3, max_length=EMAIL_MAX_LENGTH, json_schema_extra={"format": "email"}),
+    AfterValidator(_check_email),
+]
+
+
 class NewUser(BaseModel):
     """A user to create. Unknown fields are rejected, so nothing is mass-assigned."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
-    name: Annotated[str, Field(max_length=NAME_MAX_LENGTH * 4), AfterValidator(_check_name)]
-    email: Annotated[
-        str,
-        Field(min_length=3, max_length=EMAIL_MAX_LENGTH, json_schema_extra={"format": "email"}),
-        AfterValidator(_check_email),
-    ]
+    name: Name
+    email: Email

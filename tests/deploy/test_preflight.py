@@ -9,7 +9,7 @@ import pytest
 
 from deploytools import preflight, template
 from deploytools.plan import Config, deploy_plan
-from tests.deploy.templates import functions, load
+from tests.deploy.templates import NAMES, functions, load
 
 
 def stubbed_lambda(limit: int, unreserved: int, held: dict[str, int] | None = None) -> Any:
@@ -61,11 +61,7 @@ def declared_total() -> int:
     for function in functions().values():
         value = function["Properties"].get("ReservedConcurrentExecutions")
         if isinstance(value, dict):
-            (name,) = [
-                t
-                for t in ("apigateway-lambda", "s3-lambda")
-                if value["Ref"] in load(t)["Parameters"]
-            ]
+            (name,) = [t for t in NAMES if value["Ref"] in load(t)["Parameters"]]
             value = load(name)["Parameters"][value["Ref"]]["Default"]
         total += value or 0
     return total
@@ -75,7 +71,10 @@ def test_reservations_are_read_from_the_templates_with_the_parameter_values() ->
     assert sum(r.concurrency for r in default_reservations()) == declared_total()
     lowered = default_reservations(ApiReservedConcurrency="10")
     assert sum(r.concurrency for r in lowered) == declared_total() - 30
-    assert {r.function for r in lowered} >= {"lambda-stack-dev-sample_api", "lambda-stack-dev-migrator"}
+    assert {r.function for r in lowered} >= {
+        "lambda-stack-dev-sample_api",
+        "lambda-stack-dev-migrator",
+    }
 
 
 def test_new_account_with_a_low_quota_is_told_what_to_request_before_anything_is_created() -> None:
@@ -102,11 +101,13 @@ def test_default_quota_leaves_room_for_the_stage() -> None:
 
 
 def test_a_redeploy_counts_what_the_stage_already_reserves() -> None:
-    # GIVEN a quota of 150 of which the stage's API already holds 40 (110 unreserved)
+    # GIVEN a quota just above the stage's reservations and Lambda's 100 unreserved, of which
+    # the stage's API already holds 40
     wanted = default_reservations()
+    quota = sum(r.concurrency for r in wanted) + 100 + 9
 
     # THEN the same reservations fit again: the 40 are the API's own
     left = preflight.check_concurrency(
-        stubbed_lambda(150, 110, {"lambda-stack-dev-sample_api": 40}), wanted
+        stubbed_lambda(quota, quota - 40, {"lambda-stack-dev-sample_api": 40}), wanted
     )
-    assert left == 110 + 40 - sum(r.concurrency for r in wanted)
+    assert left == quota - sum(r.concurrency for r in wanted)

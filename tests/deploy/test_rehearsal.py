@@ -19,7 +19,7 @@ import pytest
 import stackspec
 from deploytools import cloudformation, execute, template, zones
 from deploytools.plan import Config, deploy_plan
-from stackspec import QueueTrigger
+from stackspec import QueueTrigger, StreamTrigger
 from tests.deploy.templates import NAMES, load
 
 if TYPE_CHECKING:
@@ -108,7 +108,17 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rehearsal]:
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     # the tool's API Gateway logging role attaches an AWS managed policy: moto must load them
     with mock_aws(config={"iam": {"load_aws_managed_policies": True}}):
-        names = ("s3", "cloudformation", "lambda", "ec2", "rds", "sqs", "apigateway", "iam")
+        names = (
+            "s3",
+            "cloudformation",
+            "lambda",
+            "ec2",
+            "rds",
+            "sqs",
+            "apigateway",
+            "iam",
+            "dynamodb",
+        )
         aws: dict[str, Any] = {name: boto3.client(name, region_name="us-east-1") for name in names}
         aws["lambda"] = WithAccountSettings(aws["lambda"])
         plan = deploy_plan(
@@ -222,6 +232,37 @@ def test_queue_triggers_carry_the_declared_delivery_settings(
         assert json.loads(values["RedrivePolicy"])["maxReceiveCount"] == trigger.max_receive_count
     assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
     assert mapping["BatchSize"] == trigger.batch_size
+
+
+STREAM_FUNCTIONS = [f for f in stackspec.functions() if f.trigger(StreamTrigger)]
+
+
+@pytest.mark.parametrize("function", STREAM_FUNCTIONS, ids=lambda f: f.name)
+def test_stream_triggers_carry_the_declared_retry_and_failure_settings(
+    rehearsal: Rehearsal, function: stackspec.Function
+) -> None:
+    aws = rehearsal.aws
+    trigger = function.trigger(StreamTrigger)
+    assert isinstance(trigger, StreamTrigger)
+    name = function.name_in("lambda-stack", "rh")
+    (mapping,) = aws["lambda"].list_event_source_mappings(FunctionName=name)["EventSourceMappings"]
+    assert mapping["FunctionResponseTypes"] == ["ReportBatchItemFailures"]
+    assert mapping["BatchSize"] == trigger.batch_size
+    assert int(mapping["MaximumRetryAttempts"]) == trigger.maximum_retry_attempts
+    assert int(mapping["MaximumRecordAgeInSeconds"]) == trigger.maximum_record_age
+    assert (
+        str(mapping["BisectBatchOnFunctionError"]).lower() == str(trigger.bisect_on_error).lower()
+    )
+    # the stream of the declared table, with both images; failures go to an existing queue
+    table_name = mapping["EventSourceArn"].split(":table/")[1].split("/")[0]
+    table = aws["dynamodb"].describe_table(TableName=table_name)["Table"]
+    assert table["LatestStreamArn"] == mapping["EventSourceArn"]
+    assert table["StreamSpecification"]["StreamViewType"] == "NEW_AND_OLD_IMAGES"
+    assert [(k["AttributeName"], k["KeyType"]) for k in table["KeySchema"]] == list(
+        trigger.key_schema
+    )
+    destination = mapping["DestinationConfig"]["OnFailure"]["Destination"]
+    aws["sqs"].get_queue_url(QueueName=destination.rsplit(":", 1)[-1])
 
 
 def test_every_bucket_is_encrypted_with_kms(rehearsal: Rehearsal) -> None:

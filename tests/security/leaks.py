@@ -1,5 +1,9 @@
 """What a function's log line must never carry (passwords, DSNs, auth headers, emails), and
-failures logged without their request or import id, or more than once."""
+failures logged without their request or import id, or more than once.
+
+One failure is one request's, one import's, or one stream record's (its sequence number):
+a batch may log one line for each of its records that failed, never two for the same one.
+"""
 
 from __future__ import annotations
 
@@ -71,8 +75,13 @@ def failures_logged_badly(lines: list[str]) -> list[Leak]:
         record = function_record(line)
         if record is None or record.get("level") not in _FAILURE_LEVELS:
             continue
-        # A failed SQS message is a failure of its own, also with no import to name.
-        ids = (record.get("function_request_id"), record.get("import_id"), record.get("message_id"))
+        # A failed SQS message or stream record is a failure of its own, with no import to name.
+        ids = (
+            record.get("function_request_id"),
+            record.get("import_id"),
+            record.get("message_id"),
+            record.get("sequence_number"),
+        )
         if ids[:2] == (None, None):
             found.append(Leak("failure logged without a request or import id", line.strip()))
         elif ids in seen:

@@ -101,6 +101,14 @@ def test_one_failure_per_message_of_one_batch_is_fine() -> None:
     ]
 
 
+def test_one_failure_per_stream_record_of_one_batch_is_fine() -> None:
+    lines = [powertools_line("change rejected", sequence_number=str(n)) for n in range(3)]
+    assert scan("\n".join(lines)) == []
+    assert [leak.kind for leak in scan("\n".join([lines[0], lines[0]]))] == [
+        "failure logged more than once"
+    ]
+
+
 def test_a_leak_in_any_test_fails_the_whole_run(tmp_path: Path) -> None:
     # GIVEN a suite where one test's function logs an email, under xdist like `make test`
     (tmp_path / "test_sample.py").write_text(

@@ -1,0 +1,1 @@
+"""Event-processing sample: a DynamoDB table of user profiles mirrored into PostgreSQL."""

@@ -1,0 +1,1 @@
+"""Use cases: from one stream record to its outcome in the mirror."""

@@ -1,0 +1,17 @@
+"""Errors of the mirror, each of its kind (shared/errors.py): whether retrying can help."""
+
+from __future__ import annotations
+
+from shared.errors import PermanentError, TransientError
+
+
+class InvalidChangeError(PermanentError):
+    """The record can never apply: not a change of a profile, or its image is not a valid one."""
+
+
+class ChangeFailedError(PermanentError):
+    """Applying the record failed in a way no rule foresaw (a bug); the message names the error."""
+
+
+class NotTriedError(TransientError):
+    """The record was not tried: the database failed on an earlier record of the same batch."""

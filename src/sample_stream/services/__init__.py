@@ -1,0 +1,1 @@
+"""Mirror rules and the transaction boundary; nothing here knows event shapes."""
