@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from stackspec import ApiTrigger, QueueTrigger, functions
+from stackspec import ApiTrigger, QueueTrigger, StreamTrigger, functions
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -27,6 +27,14 @@ def import_function() -> Function:
         if any(isinstance(t, QueueTrigger) and t.source for t in function.triggers):
             return function
     raise LookupError("no function fed by a bucket's queue in deploy/cloudformation/")
+
+
+def stream_function() -> Function:
+    """The function a DynamoDB stream feeds."""
+    for function in functions():
+        if function.trigger(StreamTrigger):
+            return function
+    raise LookupError("no function with a DynamoDB stream trigger in deploy/cloudformation/")
 
 
 def handler_of(function: Function) -> Callable[..., Any]:

@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+import stackspec
 from deploytools import preflight, template
 from deploytools.plan import Config, deploy_plan
 from tests.deploy.templates import NAMES, functions, load
@@ -53,6 +54,14 @@ def default_reservations(**overrides: str) -> list[preflight.Reservation]:
         body = template.load(step.template.read_text())
         stacks.append((body, {**template.defaults(body), **step.parameters, **overrides}))
     return preflight.reservations(stacks)
+
+
+API = next(f for f in stackspec.functions() if f.trigger(stackspec.ApiTrigger))
+RESERVING = [
+    f
+    for f in stackspec.functions()
+    if "ReservedConcurrentExecutions" in functions()[f.logical_id]["Properties"]
+]
 
 
 def declared_total() -> int:
@@ -108,6 +117,6 @@ def test_a_redeploy_counts_what_the_stage_already_reserves() -> None:
 
     # THEN the same reservations fit again: the 40 are the API's own
     left = preflight.check_concurrency(
-        stubbed_lambda(quota, quota - 40, {"lambda-stack-dev-sample_api": 40}), wanted
+        stubbed_lambda(quota, quota - 40, {API.name_in("lambda-stack", "dev"): 40}), wanted
     )
     assert left == quota - sum(r.concurrency for r in wanted)
