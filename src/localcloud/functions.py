@@ -135,7 +135,10 @@ def _import_isolated(
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
-            modules = {name: mod for name, mod in sys.modules.items() if _owned(name, packages)}
+            # A snapshot: other threads import modules meanwhile (a dict must not change size
+            # while it is iterated).
+            current = list(sys.modules.items())
+            modules = {name: mod for name, mod in current if _owned(name, packages)}
             # Leave the process's own modules as they were: code outside the function (tests,
             # tools, the other function's lazy imports) keeps one stable copy of `shared`.
             for name in modules:
