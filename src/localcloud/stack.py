@@ -32,6 +32,13 @@ def start_database(
     config: LocalConfig, stack: ExitStack, functions: Iterable[Function], log_level: str
 ) -> str:
     """The embedded server under the data folder (or DATABASE_URL's), migrated."""
+    url = start_server(config, stack)
+    run_on_deploy(functions, url, log_level)
+    return url
+
+
+def start_server(config: LocalConfig, stack: ExitStack) -> str:
+    """DATABASE_URL, or the embedded server under the data folder, started; its URI."""
     url = config.database_url
     if url is None:
         from localcloud.postgres import start_embedded, stop_embedded
@@ -39,7 +46,6 @@ def start_database(
         folder = config.data_dir / "postgres"
         url = start_embedded(folder)
         stack.callback(stop_embedded, folder)
-    run_on_deploy(functions, url, log_level)
     return url
 
 
@@ -69,17 +75,22 @@ def start(
     config: LocalConfig, stack: ExitStack, functions: Sequence[Function] | None = None
 ) -> dict[str, Any]:
     """Start the stack; returns what the tools need to reach it (the state file's content)."""
-    functions = stackspec.functions() if functions is None else functions
     with ThreadPoolExecutor(1) as pool:
-        database = pool.submit(start_database, config, stack, functions, config.log_level)
+        server = pool.submit(start_server, config, stack)  # the rest starts meanwhile
+        declaration = stackspec.functions() if functions is None else functions
+        # On the database's thread, once the server is up, while the emulator starts here.
+        migrated = pool.submit(
+            lambda: run_on_deploy(declaration, server.result(), config.log_level)
+        )
         s3_url = _start_endpoint(config, stack)
-        buckets = _start_buckets(config, stack, functions)
-        database_url = database.result()
+        buckets = _start_buckets(config, stack, declaration)
+        migrated.result()
+        database_url = server.result()
     # Every function gets both in its own variables; here too, for the modules an in-process
     # function imports lazily at call time, which are the process's copies (functions.py).
     os.environ.update(DATABASE_URL=database_url, LOG_LEVEL=config.log_level)
     aws = triggers.Aws(config.listing_fallback, buckets)
-    running = declared.triggered(functions)
+    running = declared.triggered(declaration)
     hosts = {}
     for function in running:
         env = declared.environment(
