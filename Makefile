@@ -16,8 +16,7 @@ export UV_PYTHON_DOWNLOADS ?= automatic
 STAGE ?= dev
 RUNTIME ?= python3.13
 ARCH ?= arm64
-FUNCTION ?= sample_api
-EVENT ?= events/get_users.json
+EVENT ?= events/sample_api/get_users.json
 
 .PHONY: help dev test lint typecheck pytest bench build verify invoke import seed reset \
         deploy deploy-plan destroy check-deep audit clean
@@ -76,8 +75,9 @@ deploy-plan: $(VENV) ## Print every command and parameter of `make deploy`, with
 destroy: $(VENV) ## Delete the stage's stacks in reverse order; the database stays as a snapshot
 	$(RUN) python -m deploytools destroy --stage $(STAGE)
 
-# FUNCTION is guessed from the event unless given: API Gateway events go to sample_api.
-invoke: $(VENV) ## One invocation on the local services: make invoke EVENT=events/get_users.json
+# The function is the event's folder (events/<function>/<case>.json) unless FUNCTION= names one;
+# the answer is checked against <case>.expected.json beside it (a mismatch exits 1).
+invoke: $(VENV) ## One invocation, checked: make invoke EVENT=events/<function>/<case>.json
 	$(RUN) python -m localcloud.invoke $(if $(filter command line environment,$(origin FUNCTION)),--function $(FUNCTION)) $(EVENT)
 
 import: $(VENV) ## Import a CSV into the running `make dev`: make import FILE=path.csv

@@ -52,31 +52,36 @@ def _body(request: Request, raw: bytes) -> tuple[str | None, bool]:
     return base64.b64encode(raw).decode("ascii"), True
 
 
-def to_event(request: Request, raw_body: bytes, request_id: str | None = None) -> dict[str, Any]:
-    """The event API Gateway sends for a `/{proxy+}` resource with Lambda proxy integration."""
+def to_event(
+    request: Request,
+    raw_body: bytes,
+    resource: str,
+    path_parameters: dict[str, str] | None,
+    request_id: str | None = None,
+) -> dict[str, Any]:
+    """The event API Gateway sends for a request that matched `resource` (Lambda proxy)."""
     headers: dict[str, list[str]] = {}
     for key, value in request.environ.get(RAW_HEADERS_KEY) or request.headers.items():
         headers.setdefault(key, []).append(value)
     query, multi_query = _single_and_multi(request.args)
     body, is_base64 = _body(request, raw_body)
-    proxy = request.path.lstrip("/")
     now = time.time()
     request_id = request_id or str(uuid.uuid4())
     return {
-        "resource": "/{proxy+}",
+        "resource": resource,
         "path": request.path,
         "httpMethod": request.method,
         "headers": {key: values[-1] for key, values in headers.items()} or None,
         "multiValueHeaders": headers or None,
         "queryStringParameters": query,
         "multiValueQueryStringParameters": multi_query,
-        "pathParameters": {"proxy": proxy} if proxy else None,
+        "pathParameters": path_parameters or None,
         "stageVariables": None,
         "requestContext": {
             "accountId": "000000000000",
             "apiId": "local",
-            "resourceId": "proxy",
-            "resourcePath": "/{proxy+}",
+            "resourceId": "local",
+            "resourcePath": resource,
             "httpMethod": request.method,
             "path": f"/{STAGE}{request.path}",
             "stage": STAGE,

@@ -1,4 +1,7 @@
-"""The local cloud's own settings (tooling, never shipped): ports, bucket, external services."""
+"""The local cloud's own settings (tooling, never shipped): ports, external services, log level.
+
+What runs, and with which settings, comes from the declaration (localcloud.declared).
+"""
 
 from __future__ import annotations
 
@@ -25,11 +28,10 @@ class ConfigError(Exception):
 
 @dataclass(frozen=True)
 class LocalConfig:
-    """What `make dev` starts, read from the environment (see docs/configuration.md)."""
+    """Where `make dev` listens and what it starts itself, read from the environment."""
 
     api_port: int
     s3_port: int
-    bucket: str
     database_url: str | None  # None: the embedded PostgreSQL under data_dir
     s3_endpoint: str | None  # None: moto in this process
     data_dir: Path
@@ -53,7 +55,6 @@ def load_config() -> LocalConfig:
     return LocalConfig(
         api_port=_port("API_PORT", 3000),
         s3_port=_port("S3_PORT", 9000),
-        bucket=os.environ.get("IMPORT_BUCKET") or "sample-bucket",
         database_url=os.environ.get("DATABASE_URL") or None,
         s3_endpoint=os.environ.get("AWS_ENDPOINT_URL_S3") or None,
         data_dir=local_dir(),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 from localcloud import console
 from localcloud.config import ConfigError, LocalConfig, load_config
 from localcloud.instance import AlreadyRunningError, InstanceLock
+from localcloud.paths import REPO_ROOT
 
 if TYPE_CHECKING:
     from types import FrameType
@@ -46,16 +47,39 @@ def _check_port(name: str, port: int) -> None:
 
 def ready_line(state: dict[str, Any], seconds: float) -> str:
     """The one line that says what runs where and what to try."""
+    parts = [f"ready in {seconds:.1f} s"]
     api = state["api_url"]
-    if state["dispatch"] == "queue":
-        s3 = f"S3+SQS {state['s3_endpoint']} bucket {state['bucket']} (S3 -> SQS -> sample_event)"
-    else:
-        s3 = f"S3 {state['s3_endpoint']} bucket {state['bucket']} (listing imports/ every 1 s)"
-    return (
-        f"ready in {seconds:.1f} s | API {api} (docs {api}/docs) | {s3} | "
-        f"try: curl -s {api}/users ; make seed ; make import FILE=sample_users.csv ; "
-        f"make invoke EVENT=events/get_users.json | Ctrl-C stops"
-    )
+    if api:
+        parts.append(f"API {api} (docs {api}/docs)")
+    services = "S3+SQS" if state["dispatch"] == "queue" else "S3"
+    parts.append(f"{services} {state['s3_endpoint']}")
+    parts.extend(state["triggers"])
+    parts.append("try: " + " ; ".join(suggestions(state)))
+    parts.append("Ctrl-C stops")
+    return " | ".join(parts)
+
+
+def suggestions(state: dict[str, Any]) -> list[str]:
+    """Commands to try: the sample GET with the shortest path, the import tools, invoke."""
+    import stackspec
+    from stackspec.events import cases
+
+    samples = [case for function in stackspec.functions() for case in cases(function)]
+    gets = [
+        case
+        for case in samples
+        if isinstance(case.event, dict) and case.event.get("httpMethod") == "GET"
+    ]
+    example = min(gets, key=lambda case: len(case.event["path"]), default=None)
+    found = []
+    if example is not None and state["api_url"]:
+        found.append(f"curl -s {state['api_url']}{example.event['path']}")
+    if state.get("bucket"):
+        found += ["make seed", "make import FILE=sample_users.csv"]
+    example = example or next(iter(samples), None)
+    if example is not None:
+        found.append(f"make invoke EVENT={example.path.relative_to(REPO_ROOT)}")
+    return found
 
 
 def _wait_for_a_signal() -> None:

@@ -18,14 +18,14 @@ if TYPE_CHECKING:
     from werkzeug.wrappers import Request
 
 PREFIX = "/docs"
-SPEC_URL = "/openapi.json"  # served by sample_api itself, through the gateway
+SPEC_URL = "/openapi.json"  # served by the API function itself, through the gateway
 ASSETS = ("swagger-ui-bundle.min.js", "swagger-ui.min.css")
 
 _INDEX = """<!doctype html>
 <html lang="en">
 <head>
   <meta charset="utf-8">
-  <title>sample_api - Swagger UI</title>
+  <title>API - Swagger UI</title>
   <link rel="stylesheet" href="swagger-ui.min.css">
 </head>
 <body>

@@ -1,4 +1,4 @@
-"""The S3 + SQS endpoint (moto's server, in this process) and the resources production has."""
+"""The S3 + SQS endpoint (moto's server, in this process) and the resources templates declare."""
 
 from __future__ import annotations
 
@@ -9,13 +9,12 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
-    from mypy_boto3_s3.type_defs import QueueConfigurationTypeDef
+    from mypy_boto3_s3.type_defs import FilterRuleTypeDef, QueueConfigurationTypeDef
     from mypy_boto3_sqs import SQSClient
+    from mypy_boto3_sqs.literals import QueueAttributeNameType
 
-IMPORTS_PREFIX = "imports/"
-IMPORTS_SUFFIX = ".csv"
-MAX_RECEIVES = 3  # the redrive policy's maxReceiveCount: then the dead-letter queue
-VISIBILITY_TIMEOUT = 60
+    from stackspec import QueueTrigger
+    from stackspec.model import BucketSource
 
 
 class MotoEndpoint:
@@ -36,53 +35,57 @@ class MotoEndpoint:
 
 @dataclass(frozen=True)
 class Queues:
-    """The queue S3 notifies and its dead-letter queue."""
+    """A declared queue trigger's queue and its dead-letter queue, as created locally."""
 
     url: str
     arn: str
-    dlq_url: str
+    dlq_url: str | None  # None: no redrive policy declared
+    trigger: QueueTrigger
 
 
 def create_bucket(s3: S3Client, bucket: str) -> None:
-    """The versioned import bucket (idempotent)."""
+    """A versioned bucket (idempotent)."""
     existing = {item["Name"] for item in s3.list_buckets().get("Buckets", [])}
     if bucket not in existing:
         s3.create_bucket(Bucket=bucket)
     s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
 
 
-def create_queues(sqs: SQSClient, bucket: str) -> Queues:
-    """The import queue, with a redrive policy into its dead-letter queue."""
-    dlq_url = sqs.create_queue(QueueName=f"{bucket}-imports-dlq")["QueueUrl"]
-    dlq_arn = _arn(sqs, dlq_url)
-    redrive = {"deadLetterTargetArn": dlq_arn, "maxReceiveCount": str(MAX_RECEIVES)}
-    url = sqs.create_queue(
-        QueueName=f"{bucket}-imports",
-        Attributes={
-            "RedrivePolicy": json.dumps(redrive),
-            "VisibilityTimeout": str(VISIBILITY_TIMEOUT),
-        },
-    )["QueueUrl"]
-    return Queues(url=url, arn=_arn(sqs, url), dlq_url=dlq_url)
-
-
-def notify_queue(s3: S3Client, bucket: str, queue_arn: str) -> None:
-    """S3 -> SQS for new imports/*.csv objects, as the CloudFormation stack configures it."""
-    queue: QueueConfigurationTypeDef = {
-        "Id": "imports-to-queue",
-        "QueueArn": queue_arn,
-        "Events": ["s3:ObjectCreated:*"],
-        "Filter": {
-            "Key": {
-                "FilterRules": [
-                    {"Name": "prefix", "Value": IMPORTS_PREFIX},
-                    {"Name": "suffix", "Value": IMPORTS_SUFFIX},
-                ]
-            }
-        },
+def create_queues(sqs: SQSClient, trigger: QueueTrigger) -> Queues:
+    """The trigger's queue with its declared visibility timeout and redrive policy."""
+    attributes: dict[QueueAttributeNameType, str] = {
+        "VisibilityTimeout": str(trigger.visibility_timeout)
     }
+    dlq_url = None
+    if trigger.dead_letter_queue is not None and trigger.max_receive_count is not None:
+        dlq_url = sqs.create_queue(QueueName=trigger.dead_letter_queue)["QueueUrl"]
+        redrive = {
+            "deadLetterTargetArn": _arn(sqs, dlq_url),
+            "maxReceiveCount": str(trigger.max_receive_count),
+        }
+        attributes["RedrivePolicy"] = json.dumps(redrive)
+    url = sqs.create_queue(QueueName=trigger.queue, Attributes=attributes)["QueueUrl"]
+    return Queues(url=url, arn=_arn(sqs, url), dlq_url=dlq_url, trigger=trigger)
+
+
+def notify_queue(s3: S3Client, bucket: str, queues: Queues, source: BucketSource) -> None:
+    """S3 -> SQS for new objects under the declared prefix and suffix, beside other queues'."""
+    rules: list[FilterRuleTypeDef] = []
+    if source.prefix:
+        rules.append({"Name": "prefix", "Value": source.prefix})
+    if source.suffix:
+        rules.append({"Name": "suffix", "Value": source.suffix})
+    entry: QueueConfigurationTypeDef = {
+        "Id": queues.trigger.queue,
+        "QueueArn": queues.arn,
+        "Events": ["s3:ObjectCreated:*"],
+    }
+    if rules:
+        entry["Filter"] = {"Key": {"FilterRules": rules}}
+    current = s3.get_bucket_notification_configuration(Bucket=bucket)
+    others = [c for c in current.get("QueueConfigurations", []) if c.get("Id") != entry["Id"]]
     s3.put_bucket_notification_configuration(
-        Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [queue]}
+        Bucket=bucket, NotificationConfiguration={"QueueConfigurations": [*others, entry]}
     )
 
 

@@ -1,12 +1,13 @@
 """One function's execution environment, in this process: load, invoke, reload on change.
 
 In Lambda every function ships its own copy of the shared package in its own zip, and each
-execution environment runs one invocation at a time. Here both functions live in one
-process, so each gets its own copy of its package and of `shared` (settings, connection,
-logger are module state), and a lock that serialises its invocations. sys.modules is left
-as it was, but for new modules of the function's own package; a module a function imports
-lazily from `shared` at call time is therefore the process's copy (today only shared.secrets,
-which keeps no state of its own).
+execution environment runs one invocation at a time. Here several functions may live in one
+process (the API functions, in the gateway's), so each gets its own copy of its package and
+of `shared` (settings, connection, logger are module state), and a lock that serialises its
+invocations. sys.modules is left as it was, but for new modules of the function's own
+package; a module a function imports lazily from `shared` at call time is therefore the
+process's copy, which reads the process's variables (a ProcessHost makes the function's
+variables its process's).
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ class FunctionHost:
     watch: tuple[Path, ...]  # folders whose *.py files trigger a reload when they change
     env: Mapping[str, str] = field(default_factory=dict)  # variables only this function sees
     timeout_seconds: float = 30.0
+    memory_mb: int = 512
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
     _modules: dict[str, ModuleType] = field(default_factory=dict, init=False, repr=False)
     _entry: Callable[[Any, Any], Any] | None = field(default=None, init=False, repr=False)
@@ -72,7 +74,11 @@ class FunctionHost:
                 init_ms = self._ensure_loaded()
                 if self._entry is None:
                     raise RuntimeError(f"{self.handler} did not load")
-                context = LocalContext(self.name, timeout_seconds=self.timeout_seconds)
+                context = LocalContext(
+                    self.name,
+                    timeout_seconds=self.timeout_seconds,
+                    memory_limit_in_mb=self.memory_mb,
+                )
                 start = time.perf_counter()
                 with failed.attached():
                     result, error = self._entry(event, context), None
@@ -133,7 +139,10 @@ def _import_isolated(
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
-            modules = {name: mod for name, mod in sys.modules.items() if _owned(name, packages)}
+            # A snapshot: other threads import modules meanwhile (a dict must not change size
+            # while it is iterated).
+            current = list(sys.modules.items())
+            modules = {name: mod for name, mod in current if _owned(name, packages)}
             # Leave the process's own modules as they were: code outside the function (tests,
             # tools, the other function's lazy imports) keeps one stable copy of `shared`.
             for name in modules:

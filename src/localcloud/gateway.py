@@ -1,4 +1,4 @@
-"""The local API Gateway: HTTP on 127.0.0.1 -> proxy event -> the function, in this process."""
+"""The local API Gateway: HTTP on 127.0.0.1 -> proxy event -> the path's function, in-process."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 
     from werkzeug.serving import BaseWSGIServer
 
-    from localcloud.functions import FunctionHost
+    from localcloud.routes import Routes
 
 # API Gateway refuses payloads over 10 MB; the function itself answers 413 above its own limit.
 MAX_BODY_BYTES = 10 * 1024 * 1024
@@ -34,10 +34,10 @@ class _RawHeadersHandler(WSGIRequestHandler):
 
 
 class Gateway:
-    """The WSGI application: /docs from the Swagger UI bundle, every other path to the function."""
+    """The WSGI application: /docs from the Swagger UI bundle, every other path to its function."""
 
-    def __init__(self, function: FunctionHost) -> None:
-        self.function = function
+    def __init__(self, routes: Routes) -> None:
+        self.routes = routes
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         request = Request(environ)
@@ -50,25 +50,29 @@ class Gateway:
         raw = request.get_data(cache=False)
         if len(raw) > MAX_BODY_BYTES:  # chunked bodies carry no Content-Length
             return apigw.error_response(413, "Request Too Long")
-        event = apigw.to_event(request, raw)
-        invocation = self.function.invoke(event)
+        match = self.routes.match(request.path)
+        if match is None:  # what a REST API answers for a path no resource matches
+            return apigw.error_response(403, "Missing Authentication Token")
+        event = apigw.to_event(request, raw, match.resource, match.path_parameters)
+        function = match.function
+        invocation = function.invoke(event)
         label = f"{request.method} {request.full_path.rstrip('?')}"
         if invocation.error is not None:
-            console.invocation_line(self.function.name, label, "crashed", invocation)
+            console.invocation_line(function.name, label, "crashed", invocation)
             console.say("".join(traceback.format_exception(invocation.error)).rstrip())
             return apigw.error_response(502, "Internal server error")
         response = apigw.to_response(invocation.result)
-        console.invocation_line(self.function.name, label, str(response.status_code), invocation)
+        console.invocation_line(function.name, label, str(response.status_code), invocation)
         return response
 
 
 class GatewayServer:
     """The gateway served by werkzeug's threaded server on a thread of its own."""
 
-    def __init__(self, function: FunctionHost, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, routes: Routes, host: str = "127.0.0.1", port: int = 0) -> None:
         logging.getLogger("werkzeug").setLevel(logging.WARNING)  # one line per call is ours
         self._server: BaseWSGIServer = make_server(
-            host, port, Gateway(function), threaded=True, request_handler=_RawHeadersHandler
+            host, port, Gateway(routes), threaded=True, request_handler=_RawHeadersHandler
         )
         self._thread = threading.Thread(
             target=self._server.serve_forever, kwargs={"poll_interval": 0.1}, name="gateway"

@@ -1,9 +1,16 @@
-"""`make invoke FUNCTION=sample_api EVENT=events/get_users.json`: one invocation, locally.
+"""`make invoke EVENT=events/<function>/<case>.json`: one invocation, locally, then its verdict.
 
-It uses the services of a running `make dev` when there is one. Otherwise it starts what the
-function needs: PostgreSQL (DATABASE_URL's, or the embedded one with `make dev`'s data) and,
-for sample_event, an S3 endpoint (AWS_ENDPOINT_URL_S3's, or a fresh in-memory moto holding
-sample_users.csv at imports/sample_users.csv, the object the sample events name).
+The function is the folder the event sits in (FUNCTION= names another one). After the call,
+the answer is compared with <case>.expected.json beside the event (events/README.md): it says
+match or mismatch, and a mismatch, like a crash, exits 1.
+
+Services: the database of a running `make dev` when there is one, else DATABASE_URL's or the
+embedded one with `make dev`'s data; a case whose expectation says `"database": "empty"` gets a
+fresh database on the same server, dropped afterwards. S3, when a case uploads a file or a
+function's queue is fed by a bucket: a case that uploads gets an in-memory S3 of its own (in the
+running stack's bucket the upload would also notify its queue, and the object would be imported
+twice, the answer depending on which delivery came first); otherwise the running stack's, then
+AWS_ENDPOINT_URL_S3's, then an in-memory one.
 """
 
 from __future__ import annotations
@@ -13,91 +20,205 @@ import json
 import os
 import sys
 import traceback
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from localcloud import emulator
+import stackspec
+from localcloud import declared, emulator
 from localcloud.config import FAKE_AWS, load_config
 from localcloud.instance import read_state
 from localcloud.paths import REPO_ROOT, local_dir
-from localcloud.stack import function_hosts, start_database
+from localcloud.stack import start_database
+from stackspec.events import Case, load_case
 
 if TYPE_CHECKING:
-    from localcloud.functions import Invocation
+    from collections.abc import Iterator
 
-FUNCTIONS = ("sample_api", "sample_event")
-SEED_FILE = REPO_ROOT / "sample_users.csv"
-
-
-def function_for(event: dict[str, Any]) -> str:
-    """The function a sample event is meant for: API Gateway events go to sample_api."""
-    return "sample_api" if "httpMethod" in event else "sample_event"
+    from localcloud.functions import FunctionHost, Invocation
+    from stackspec import Function
 
 
-def _prepare(function: str, stack: ExitStack) -> str:
-    """Point the environment at services; returns where they come from, for the console."""
+@dataclass(frozen=True)
+class Run:
+    """One event file, the function it is for, and what it must answer."""
+
+    function: Function
+    case: Case
+
+
+@dataclass
+class Services:
+    """Where the invocations find the database and S3, and the local bucket names."""
+
+    database_url: str
+    where: str
+    log_level: str
+    buckets: dict[str, str]
+
+
+def runs_of(paths: list[Path], function_name: str | None) -> list[Run]:
+    """Each file with its function: FUNCTION= or the folder's name, which must be declared."""
+    runs = []
+    for path in paths:
+        if path.name.endswith(".expected.json"):
+            raise SystemExit(f"{path}: an expectation, not an event; give its event beside it")
+        try:
+            case = load_case(path)
+        except (OSError, ValueError) as exc:
+            raise SystemExit(f"{path}: cannot read a JSON event ({exc})") from None
+        name = function_name or path.resolve().parent.name
+        try:
+            function = stackspec.function(name)
+        except KeyError as exc:
+            raise SystemExit(
+                f"{path}: {exc.args[0]}; put the event under events/<function>/ or give FUNCTION="
+            ) from None
+        runs.append(Run(function, case))
+    return runs
+
+
+def start_services(runs: list[Run], stack: ExitStack) -> Services:
+    """Point this process at a database and, when the runs need one, at an S3 endpoint."""
     for name, value in FAKE_AWS.items():
         os.environ.setdefault(name, value)
-    os.environ.setdefault("LOG_LEVEL", "INFO")
+    log_level = os.environ.get("LOG_LEVEL") or "INFO"
     state = read_state(local_dir())
-    if state is not None:
-        os.environ["DATABASE_URL"] = state["database_url"]
-        os.environ["AWS_ENDPOINT_URL_S3"] = state["s3_endpoint"]
-        os.environ["IMPORT_BUCKET"] = state["bucket"]
-        return f"the running local cloud (pid {state['pid']})"
     config = load_config()
-    os.environ["DATABASE_URL"] = start_database(config, stack)
-    os.environ["IMPORT_BUCKET"] = config.bucket
-    if function == "sample_event" and config.s3_endpoint is None:
+    if state is not None:
+        services = Services(
+            state["database_url"],
+            f"the running local cloud (pid {state['pid']})",
+            log_level,
+            dict(state.get("buckets") or {}),
+        )
+    else:
+        every = stackspec.functions()
+        database_url = start_database(config, stack, every, log_level)
+        buckets = {s.bucket: declared.local_bucket(s) for s in declared.bucket_sources(every)}
+        services = Services(database_url, "services started for it", log_level, buckets)
+    # As `make dev` does, for what an in-process function imports lazily (stack.py).
+    os.environ.update(DATABASE_URL=services.database_url, LOG_LEVEL=log_level)
+    uploads = any(run.case.upload for run in runs)
+    fed_by_bucket = declared.bucket_sources(run.function for run in runs)
+    if uploads or (fed_by_bucket and state is None and config.s3_endpoint is None):
         moto = emulator.MotoEndpoint(0)
         stack.callback(moto.stop)
+        os.environ.update(FAKE_AWS)  # never real credentials against the emulator
         os.environ["AWS_ENDPOINT_URL_S3"] = moto.url
-        import boto3
-
-        s3 = boto3.client("s3")
-        emulator.create_bucket(s3, config.bucket)
-        s3.upload_file(str(SEED_FILE), config.bucket, "imports/" + SEED_FILE.name)
-        return "services started for this invocation (an in-memory S3 holding sample_users.csv)"
-    return "services started for this invocation"
+        _create_buckets(services.buckets.values())
+        services.where += ", with an in-memory S3 of its own"
+    elif state is not None:
+        os.environ["AWS_ENDPOINT_URL_S3"] = state["s3_endpoint"]
+    return services
 
 
-def _load(path: Path) -> dict[str, Any]:
-    try:
-        event: dict[str, Any] = json.loads(path.read_text("utf-8"))
-    except (OSError, ValueError) as exc:
-        raise SystemExit(f"{path}: cannot read a JSON event ({exc})") from None
+def _create_buckets(names: Any) -> None:
+    import boto3
+
+    s3 = boto3.client("s3")
+    for bucket in dict.fromkeys(names):
+        emulator.create_bucket(s3, bucket)
+
+
+def prepared_event(case: Case) -> Any:
+    """The case's event, after uploading the file its expectation names where the event points."""
+    if not case.upload:
+        return case.event
+    import boto3
+
+    from localcloud.event_objects import upload_where_named
+
+    event, uploaded = upload_where_named(case.event, boto3.client("s3"), REPO_ROOT / case.upload)
+    for place in uploaded:
+        print(f"uploaded {case.upload} to {place}", file=sys.stderr)
     return event
 
 
-def _report(function: str, invocation: Invocation) -> bool:
+@contextmanager
+def empty_database(database_url: str) -> Iterator[str]:
+    """A fresh database on the same server, dropped on exit (its sessions ended first)."""
+    import uuid
+
+    import psycopg
+    from psycopg import sql
+
+    from localcloud.postgres import with_database
+
+    name = f"invoke_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(database_url, autocommit=True) as admin:
+        admin.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        try:
+            yield with_database(database_url, name)
+        finally:
+            admin.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
+
+
+def verdict(run: Run, invocation: Invocation) -> bool:
+    """Print the answer and whether it matches the expectation; True when it does."""
     sys.stdout.flush()
     start = f"cold, init {invocation.init_ms:.0f} ms" if invocation.init_ms is not None else "warm"
-    print(f"--- {function}: {invocation.duration_ms:.1f} ms ({start}) ---", file=sys.stderr)
+    print(
+        f"--- {run.function.name}: {invocation.duration_ms:.1f} ms ({start}) ---", file=sys.stderr
+    )
     if invocation.error is not None:
         traceback.print_exception(invocation.error)
+        print(f"error: {run.case.path} raised", file=sys.stderr)
         return False
     print(json.dumps(invocation.result, indent=2, default=str), flush=True)
-    return True
+    expected = run.case.path.with_name(f"{run.case.name}.expected.json")
+    problem = run.case.mismatch(invocation.result)
+    if not expected.is_file():
+        print(f"no {expected.name} beside {run.case.path}: nothing to compare", file=sys.stderr)
+    elif problem:
+        print(f"mismatch: {run.case.path}: {problem} ({expected.name})", file=sys.stderr)
+    else:
+        print(f"match: {run.case.path} ({expected.name})", file=sys.stderr)
+    return problem is None
+
+
+def _host(run: Run, services: Services, database_url: str) -> FunctionHost:
+    env = declared.environment(
+        run.function,
+        database_url=database_url,
+        log_level=services.log_level,
+        buckets=services.buckets,
+    )
+    return declared.host(run.function, env)
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="make invoke", description=__doc__)
     parser.add_argument("events", type=Path, nargs="+", help="JSON event files, in order")
-    parser.add_argument("--function", choices=FUNCTIONS, help="default: guessed from each event")
+    names = [function.name for function in stackspec.functions()]
+    parser.add_argument("--function", choices=names, help="default: the event's folder")
     args = parser.parse_args(argv)
-    events = [(path, _load(path)) for path in args.events]
+    runs = runs_of(args.events, args.function)
     ok = True
     with ExitStack() as stack:
-        needed = {args.function or function_for(event) for _, event in events}
-        where = _prepare("sample_event" if "sample_event" in needed else "sample_api", stack)
-        hosts = dict(zip(FUNCTIONS, function_hosts(), strict=True))
-        for host in hosts.values():
-            stack.callback(host.unload)
-        for path, event in events:  # the first call of each function is cold, the next warm
-            function = args.function or function_for(event)
-            print(f"invoking {function} with {path}, using {where}", file=sys.stderr, flush=True)
-            ok = _report(function, hosts[function].invoke(event)) and ok
+        services = start_services(runs, stack)
+        hosts: dict[str, FunctionHost] = {}
+        for run in runs:  # the first call of each function is cold, the next ones warm
+            print(
+                f"invoking {run.function.name} with {run.case.path}, using {services.where}",
+                file=sys.stderr,
+                flush=True,
+            )
+            event = prepared_event(run.case)
+            if run.case.empty_database:
+                with empty_database(services.database_url) as url:
+                    host = _host(run, services, url)
+                    try:
+                        invocation = host.invoke(event)
+                    finally:
+                        host.unload()
+            else:
+                if run.function.name not in hosts:
+                    hosts[run.function.name] = _host(run, services, services.database_url)
+                    stack.callback(hosts[run.function.name].unload)
+                invocation = hosts[run.function.name].invoke(event)
+            ok = verdict(run, invocation) and ok
     return 0 if ok else 1
 
 

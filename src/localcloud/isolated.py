@@ -10,6 +10,7 @@ a time like an execution environment, and reloads changed code itself (FunctionH
 from __future__ import annotations
 
 import multiprocessing
+import os
 import pickle  # nosec B403 - only a round trip of our own objects (_portable)
 import signal
 from dataclasses import dataclass, field
@@ -60,7 +61,14 @@ class ProcessHost(FunctionHost):
         self._reap()
         context = multiprocessing.get_context("spawn")
         parent, child = context.Pipe()
-        spec = (self.name, self.handler, self.watch, dict(self.env), self.timeout_seconds)
+        spec = (
+            self.name,
+            self.handler,
+            self.watch,
+            dict(self.env),
+            self.timeout_seconds,
+            self.memory_mb,
+        )
         self._child = context.Process(
             target=_serve, args=(spec, child), name=f"{self.name}-environment", daemon=True
         )
@@ -82,6 +90,9 @@ def _serve(spec: tuple[Any, ...], pipe: Connection) -> None:
     """The child's loop: one event in, one Invocation out, until None."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the group: the parent stops us
     host = FunctionHost(*spec)
+    # The process is this function's alone, as in Lambda: its variables are the process's, so
+    # what it imports lazily at call time (a module of `shared`) reads them too.
+    os.environ.update(host.env)
     try:
         while (event := pipe.recv()) is not None:
             pipe.send(_portable(host.invoke(event)))

@@ -1,10 +1,10 @@
 """The fallback dispatcher for an S3 that cannot notify a queue (MinIO): list, then invoke.
 
-It lists imports/*.csv every second and hands each new object version to the function as
-the same SQS-wrapped S3 notification the queue would carry. Trade-offs against the real
-path: up to one interval of extra latency, one LIST per second whatever the traffic (slow
-for a prefix of many thousands of objects), no queue (so no visibility timeout, no
-dead-letter queue: a failing object is retried up to MAX_ATTEMPTS, then left alone), and
+It lists the declared prefix and suffix every second and hands each new object version to the
+function as the same SQS-wrapped S3 notification the queue would carry. Trade-offs against the
+real path: up to one interval of extra latency, one LIST per second whatever the traffic (slow
+for a prefix of many thousands of objects), no queue (so no visibility timeout, no dead-letter
+queue: a failing object is tried the declared maxReceiveCount times, then left alone), and
 objects already present at start are treated as seen.
 """
 
@@ -16,7 +16,6 @@ import uuid
 from typing import TYPE_CHECKING, Any, Self
 
 from localcloud import console
-from localcloud.emulator import IMPORTS_PREFIX, IMPORTS_SUFFIX
 from localcloud.loop import BackgroundLoop
 from localcloud.poller import failed_ids, to_sqs_event
 
@@ -24,11 +23,10 @@ if TYPE_CHECKING:
     from mypy_boto3_s3 import S3Client
 
     from localcloud.functions import FunctionHost
+    from stackspec import QueueTrigger
 
-MAX_ATTEMPTS = 3
 
-
-def s3_notification(bucket: str, key: str, size: int, etag: str) -> dict[str, Any]:
+def s3_notification(bucket: str, key: str, size: int, etag: str, queue: str) -> dict[str, Any]:
     """The body S3 sends to a queue for one new object."""
     from urllib.parse import quote_plus
 
@@ -42,7 +40,7 @@ def s3_notification(bucket: str, key: str, size: int, etag: str) -> dict[str, An
                 "eventName": "ObjectCreated:Put",
                 "s3": {
                     "s3SchemaVersion": "1.0",
-                    "configurationId": "imports-to-queue",
+                    "configurationId": queue,
                     "bucket": {"name": bucket, "arn": f"arn:aws:s3:::{bucket}"},
                     "object": {"key": quote_plus(key, safe="/"), "size": size, "eTag": etag},
                 },
@@ -52,13 +50,22 @@ def s3_notification(bucket: str, key: str, size: int, etag: str) -> dict[str, An
 
 
 class Lister(BackgroundLoop):
-    """Lists the bucket's imports/ on a thread of its own and dispatches what is new."""
+    """Lists the bucket's declared prefix on a thread of its own and dispatches what is new."""
 
     name, interval, failure = "lister", 1.0, "cannot list the bucket"
 
-    def __init__(self, s3: S3Client, bucket: str, function: FunctionHost) -> None:
+    def __init__(
+        self, s3: S3Client, bucket: str, trigger: QueueTrigger, function: FunctionHost
+    ) -> None:
         super().__init__()
+        if trigger.source is None:
+            raise ValueError(f"the queue {trigger.queue} has no bucket to list")
         self.s3, self.bucket, self.function = s3, bucket, function
+        self.trigger, self.prefix, self.suffix = (
+            trigger,
+            trigger.source.prefix,
+            trigger.source.suffix,
+        )
         self._seen: set[tuple[str, str]] = set()
         self._attempts: dict[tuple[str, str], int] = {}
 
@@ -76,10 +83,10 @@ class Lister(BackgroundLoop):
     def _list(self) -> list[tuple[str, str, int]]:
         found = []
         for page in self.s3.get_paginator("list_objects_v2").paginate(
-            Bucket=self.bucket, Prefix=IMPORTS_PREFIX
+            Bucket=self.bucket, Prefix=self.prefix
         ):
             for item in page.get("Contents", []):
-                if item["Key"].endswith(IMPORTS_SUFFIX):
+                if item["Key"].endswith(self.suffix):
                     found.append((item["Key"], item["ETag"].strip('"'), item["Size"]))
         return found
 
@@ -97,18 +104,19 @@ class Lister(BackgroundLoop):
         message: Any = {
             "MessageId": message_id,
             "ReceiptHandle": message_id,
-            "Body": json.dumps(s3_notification(self.bucket, key, size, etag)),
+            "Body": json.dumps(s3_notification(self.bucket, key, size, etag, self.trigger.queue)),
             "MD5OfBody": "",
             "Attributes": {"ApproximateReceiveCount": "1"},
         }
-        event = to_sqs_event([message], "arn:aws:sqs:us-east-1:000000000000:no-queue")
+        event = to_sqs_event([message], f"arn:aws:sqs:us-east-1:000000000000:{self.trigger.queue}")
         invocation = self.function.invoke(event)
         failed = bool(failed_ids(invocation, [message]))
         status = "raised" if invocation.error else ("failed" if failed else "ok")
         console.invocation_line(self.function.name, f"listed {key}"[:60], status, invocation)
         attempts = self._attempts.get((key, etag), 0) + 1
         self._attempts[(key, etag)] = attempts
-        if not failed or attempts >= MAX_ATTEMPTS:
+        most = self.trigger.max_receive_count  # None: no redrive policy, retried until it works
+        if not failed or (most is not None and attempts >= most):
             self._seen.add((key, etag))
             if failed:
                 console.say(f"{key}: failed {attempts} times, given up (no dead-letter queue)")

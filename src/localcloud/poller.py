@@ -1,12 +1,14 @@
 """Lambda's SQS event-source mapping, locally: receive, invoke, delete what succeeded.
 
 With ReportBatchItemFailures on, the records the function lists in `batchItemFailures` stay
-in the queue and come back; a crash fails the whole batch. After MAX_RECEIVES receives, the
-queue's redrive policy moves a record to the dead-letter queue.
+in the queue and come back; a crash fails the whole batch. After the declared maxReceiveCount
+receives, the queue's redrive policy moves a record to the dead-letter queue. Batches have the
+declared batch size.
 
 One local difference: in AWS a failed record reappears when the queue's visibility timeout
-ends; here it reappears after `retry_delay` seconds, so that a retry shows up while you watch.
-Each retry line says why the record failed, as the function logged it (localcloud.failures).
+ends; here it reappears after `declared.retry_delay` (the timeout scaled down), so that a
+retry shows up while you watch. Each retry line says why the record failed, as the function
+logged it (localcloud.failures).
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import json
 from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote_plus
 
-from localcloud import console
+from localcloud import console, declared
 from localcloud.loop import BackgroundLoop
 
 if TYPE_CHECKING:
@@ -24,8 +26,6 @@ if TYPE_CHECKING:
 
     from localcloud.emulator import Queues
     from localcloud.functions import FunctionHost, Invocation
-
-BATCH_SIZE = 10
 
 
 def to_sqs_event(messages: list[MessageTypeDef], queue_arn: str) -> dict[str, Any]:
@@ -84,26 +84,35 @@ class Poller(BackgroundLoop):
         queues: Queues,
         function: FunctionHost,
         *,
-        max_receives: int,
-        retry_delay: int = 1,
+        retry_delay: int | None = None,
     ) -> None:
         super().__init__()
         self.sqs, self.queues, self.function = sqs, queues, function
-        self.max_receives, self.retry_delay = max_receives, retry_delay
+        self.batch_size = queues.trigger.batch_size
+        self.max_receives = queues.trigger.max_receive_count
+        self.retry_delay = (
+            declared.retry_delay(queues.trigger) if retry_delay is None else retry_delay
+        )
 
     def step(self) -> None:
         self.poll_once(wait_seconds=1)  # a long poll: the wait is here, not between steps
 
     def poll_once(self, wait_seconds: int) -> int:
         """Receive one batch and hand it to the function; returns how many messages came."""
-        received = self.sqs.receive_message(
-            QueueUrl=self.queues.url,
-            MaxNumberOfMessages=BATCH_SIZE,
-            WaitTimeSeconds=wait_seconds,
-            MessageSystemAttributeNames=["All"],
-            MessageAttributeNames=["All"],
-        )
-        messages = received.get("Messages", [])
+        messages: list[MessageTypeDef] = []
+        while len(messages) < self.batch_size:
+            # SQS hands out 10 at most per call: a larger batch is gathered, as Lambda does.
+            wanted = min(self.batch_size - len(messages), 10)
+            received = self.sqs.receive_message(
+                QueueUrl=self.queues.url,
+                MaxNumberOfMessages=wanted,
+                WaitTimeSeconds=0 if messages else wait_seconds,
+                MessageSystemAttributeNames=["All"],
+                MessageAttributeNames=["All"],
+            ).get("Messages", [])
+            messages += received
+            if len(received) < wanted:
+                break
         if messages:
             self._dispatch(messages)
         return len(messages)
@@ -132,13 +141,16 @@ class Poller(BackgroundLoop):
     def _retry_later(self, message: MessageTypeDef, reason: str | None) -> None:
         receives = int(message.get("Attributes", {}).get("ApproximateReceiveCount", "1"))
         why = f": {reason}" if reason else ""
-        if receives >= self.max_receives:
+        if self.max_receives is not None and receives >= self.max_receives:
             console.say(
                 f"{describe(message)}: failed {receives} times, moved to the dead-letter queue "
-                f"({self.queues.dlq_url.rsplit('/', 1)[-1]}){why}"
+                f"({self.queues.trigger.dead_letter_queue}){why}"
             )
         else:
-            console.say(f"{describe(message)}: failed (receive {receives}){why}, retried shortly")
+            console.say(
+                f"{describe(message)}: failed (receive {receives}){why}, "
+                f"retried in {self.retry_delay} s"
+            )
         self.sqs.change_message_visibility(
             QueueUrl=self.queues.url,
             ReceiptHandle=message["ReceiptHandle"],

@@ -1,29 +1,44 @@
-"""Everything `make dev` runs, started in order and stopped in reverse by one ExitStack."""
+"""Everything `make dev` runs, read from the declaration; started in order, stopped in reverse.
+
+Every declared function with a trigger gets its host (localcloud.declared) and what its
+triggers need (localcloud.triggers). A function with no trigger is not run, but one that
+`make deploy` invokes once its stack is up (the migrations) is invoked once here, at start,
+before anything else uses the database.
+"""
 
 from __future__ import annotations
 
+import json
 import os
 from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any
 
-from localcloud import console, emulator, snapshot
+import stackspec
+from localcloud import console, declared, emulator, snapshot, triggers
 from localcloud.config import FAKE_AWS
-from localcloud.functions import FunctionHost
-from localcloud.isolated import ProcessHost
-from localcloud.paths import REPO_ROOT
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
     from contextlib import ExitStack
+    from pathlib import Path
+
+    from mypy_boto3_s3 import S3Client
 
     from localcloud.config import LocalConfig
+    from stackspec import Function
 
-SRC = REPO_ROOT / "src"
 
-
-def start_database(config: LocalConfig, stack: ExitStack) -> str:
+def start_database(
+    config: LocalConfig, stack: ExitStack, functions: Iterable[Function], log_level: str
+) -> str:
     """The embedded server under the data folder (or DATABASE_URL's), migrated."""
-    from migrator.apply import apply_migrations
+    url = start_server(config, stack)
+    run_on_deploy(functions, url, log_level)
+    return url
 
+
+def start_server(config: LocalConfig, stack: ExitStack) -> str:
+    """DATABASE_URL, or the embedded server under the data folder, started; its URI."""
     url = config.database_url
     if url is None:
         from localcloud.postgres import start_embedded, stop_embedded
@@ -31,94 +46,121 @@ def start_database(config: LocalConfig, stack: ExitStack) -> str:
         folder = config.data_dir / "postgres"
         url = start_embedded(folder)
         stack.callback(stop_embedded, folder)
-    applied = apply_migrations(url)
-    if applied:
-        console.say(f"migrations applied: {', '.join(applied)}")
     return url
 
 
-def function_hosts() -> tuple[FunctionHost, FunctionHost]:
-    """The two functions, each with the variables Lambda would give it."""
+def run_on_deploy(functions: Iterable[Function], database_url: str, log_level: str) -> None:
+    """Invoke once each function `make deploy` invokes when its stack is up; a failure stops."""
+    for function in functions:
+        if not function.invoke_on_deploy:
+            continue
+        env = declared.environment(
+            function, database_url=database_url, log_level=log_level, buckets={}
+        )
+        host = declared.host(function, env, in_process=True)  # once: no process of its own
+        try:
+            invocation = host.invoke({})
+        finally:
+            host.unload()
+        if invocation.error is not None:
+            error = invocation.error
+            raise RuntimeError(
+                f"{function.name} failed at start: {type(error).__name__}: {error}"
+            ) from error
+        result = json.dumps(invocation.result, default=str)
+        console.say(f"{function.name} (invoked at start, as `make deploy` does): {result}")
 
-    def host(name: str, timeout: float, kind: type[FunctionHost] = FunctionHost) -> FunctionHost:
-        env = {"POWERTOOLS_SERVICE_NAME": name, "AWS_LAMBDA_FUNCTION_NAME": name}
-        watch = (SRC / name, SRC / "shared")
-        return kind(name, f"{name}.index.handler", watch, env, timeout)
 
-    # The importer gets a process of its own: its CSV loop would hold this process's GIL
-    # against the gateway's requests, which Lambda never does (docs/benchmarks.md).
-    return host("sample_api", 29.0), host("sample_event", 300.0, ProcessHost)
-
-
-def start(config: LocalConfig, stack: ExitStack) -> dict[str, Any]:
+def start(
+    config: LocalConfig, stack: ExitStack, functions: Sequence[Function] | None = None
+) -> dict[str, Any]:
     """Start the stack; returns what the tools need to reach it (the state file's content)."""
     with ThreadPoolExecutor(1) as pool:
-        database = pool.submit(start_database, config, stack)  # PostgreSQL starts meanwhile
-        s3_url = config.s3_endpoint
-        if s3_url is None:
-            moto = emulator.MotoEndpoint(config.s3_port)
-            stack.callback(moto.stop)
-            s3_url = moto.url
-            os.environ.update(FAKE_AWS)  # never real credentials against the emulator
-            os.environ["AWS_ENDPOINT_URL_SQS"] = s3_url
-        for name, value in FAKE_AWS.items():
-            os.environ.setdefault(name, value)  # docker-compose's MinIO has these too
-        os.environ["AWS_ENDPOINT_URL_S3"] = s3_url
-        os.environ["IMPORT_BUCKET"] = config.bucket
-        os.environ["LOG_LEVEL"] = config.log_level
-        # The console has a line per invocation; the EMF metric lines only matter in
-        # CloudWatch. POWERTOOLS_METRICS_DISABLED=false shows them.
-        os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
-        dispatch = _start_s3(config, stack)
-        os.environ["DATABASE_URL"] = database_url = database.result()
-    api, importer = function_hosts()
-    stack.callback(api.unload)
-    stack.callback(importer.unload)
-    from localcloud.gateway import GatewayServer
-
-    gateway = GatewayServer(api, port=config.api_port).start()
-    stack.callback(gateway.stop)
-    dispatch(importer)
+        server = pool.submit(start_server, config, stack)  # the rest starts meanwhile
+        declaration = stackspec.functions() if functions is None else functions
+        # On the database's thread, once the server is up, while the emulator starts here.
+        migrated = pool.submit(
+            lambda: run_on_deploy(declaration, server.result(), config.log_level)
+        )
+        s3_url = _start_endpoint(config, stack)
+        buckets = _start_buckets(config, stack, declaration)
+        migrated.result()
+        database_url = server.result()
+    # Every function gets both in its own variables; here too, for the modules an in-process
+    # function imports lazily at call time, which are the process's copies (functions.py).
+    os.environ.update(DATABASE_URL=database_url, LOG_LEVEL=config.log_level)
+    aws = triggers.Aws(config.listing_fallback, buckets)
+    running = declared.triggered(declaration)
+    hosts = {}
+    for function in running:
+        env = declared.environment(
+            function, database_url=database_url, log_level=config.log_level, buckets=buckets
+        )
+        hosts[function.name] = host = declared.host(function, env)
+        stack.callback(host.unload)
+    api_url = triggers.start_gateway(running, hosts, config.api_port, stack)
+    wiring = [
+        line
+        for function in running
+        for trigger in function.triggers
+        if (line := triggers.start(trigger, hosts[function.name], aws, stack))
+    ]
     return {
-        "api_url": gateway.url,
+        "api_url": api_url,
         "s3_endpoint": s3_url,
-        "bucket": config.bucket,
+        "bucket": next(iter(buckets.values()), None),  # where `make import` uploads
+        "buckets": buckets,
         "database_url": database_url,
         "dispatch": "listing" if config.listing_fallback else "queue",
+        "triggers": wiring,
     }
 
 
-def _start_s3(config: LocalConfig, stack: ExitStack) -> Any:
-    """The bucket, and S3 -> SQS, or the listing fallback; returns how to start the dispatcher."""
+def _start_endpoint(config: LocalConfig, stack: ExitStack) -> str:
+    """moto's S3 and SQS (unless AWS_ENDPOINT_URL_S3 names one), and the variables boto3 reads."""
+    s3_url = config.s3_endpoint
+    if s3_url is None:
+        moto = emulator.MotoEndpoint(config.s3_port)
+        stack.callback(moto.stop)
+        s3_url = moto.url
+        os.environ.update(FAKE_AWS)  # never real credentials against the emulator
+        for service in ("SQS", "DYNAMODB", "DYNAMODB_STREAMS"):
+            os.environ[f"AWS_ENDPOINT_URL_{service}"] = s3_url  # one moto serves them all
+    for name, value in FAKE_AWS.items():
+        os.environ.setdefault(name, value)  # docker-compose's MinIO has these too
+    os.environ["AWS_ENDPOINT_URL_S3"] = s3_url
+    # The console has a line per invocation; the EMF metric lines only matter in
+    # CloudWatch. POWERTOOLS_METRICS_DISABLED=false shows them.
+    os.environ.setdefault("POWERTOOLS_METRICS_DISABLED", "true")
+    return s3_url
+
+
+def _start_buckets(
+    config: LocalConfig, stack: ExitStack, functions: Iterable[Function]
+) -> dict[str, str]:
+    """Each bucket that notifies a queue, restored from its snapshot; declared -> local name."""
+    buckets = {
+        source.bucket: declared.local_bucket(source)
+        for source in declared.bucket_sources(functions)
+    }
+    if not buckets:
+        return buckets
     import boto3
 
     s3 = boto3.client("s3")
-    emulator.create_bucket(s3, config.bucket)
-    if config.listing_fallback:
-        from localcloud.lister import Lister
-
-        def start_lister(function: FunctionHost) -> None:
-            stack.callback(Lister(s3, config.bucket, function).start().stop)
-
-        return start_lister
-    folder = config.data_dir / "s3" / config.bucket
-    restored = snapshot.restore(s3, config.bucket, folder)
-    if restored:
-        console.say(f"S3: {restored} object(s) restored from {folder}")
-    stack.callback(_save_snapshot, s3, config.bucket, folder)
-    sqs = boto3.client("sqs")
-    queues = emulator.create_queues(sqs, config.bucket)
-    emulator.notify_queue(s3, config.bucket, queues.arn)
-
-    def start_poller(function: FunctionHost) -> None:
-        from localcloud.poller import Poller
-
-        poller = Poller(sqs, queues, function, max_receives=emulator.MAX_RECEIVES)
-        stack.callback(poller.start().stop)
-
-    return start_poller
+    for bucket in dict.fromkeys(buckets.values()):
+        emulator.create_bucket(s3, bucket)
+        if config.listing_fallback:
+            continue  # an external S3 keeps its own data
+        folder = config.data_dir / "s3" / bucket
+        # Before the notification exists: restoring never triggers anything.
+        restored = snapshot.restore(s3, bucket, folder)
+        if restored:
+            console.say(f"S3: {restored} object(s) restored from {folder}")
+        stack.callback(_save_snapshot, s3, bucket, folder)
+    return buckets
 
 
-def _save_snapshot(s3: Any, bucket: str, folder: Any) -> None:
+def _save_snapshot(s3: S3Client, bucket: str, folder: Path) -> None:
     saved = snapshot.save(s3, bucket, folder)
     console.say(f"S3: {saved} object(s) saved to {snapshot.archive_of(folder)}")

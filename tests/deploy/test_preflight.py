@@ -80,10 +80,7 @@ def test_reservations_are_read_from_the_templates_with_the_parameter_values() ->
     assert sum(r.concurrency for r in default_reservations()) == declared_total()
     lowered = default_reservations(ApiReservedConcurrency="10")
     assert sum(r.concurrency for r in lowered) == declared_total() - 30
-    assert {r.function for r in lowered} >= {
-        "lambda-stack-dev-sample_api",
-        "lambda-stack-dev-migrator",
-    }
+    assert {r.function for r in lowered} == {f.name_in("lambda-stack", "dev") for f in RESERVING}
 
 
 def test_new_account_with_a_low_quota_is_told_what_to_request_before_anything_is_created() -> None:

@@ -1,4 +1,4 @@
-"""The local gateway serving sample_api over HTTP on 127.0.0.1, against the worker's database."""
+"""The local gateway serving the API over HTTP on 127.0.0.1, against the worker's database."""
 
 from __future__ import annotations
 
@@ -16,6 +16,6 @@ if TYPE_CHECKING:
 
 @pytest.fixture
 def api_url(database_url: str, db: psycopg.Connection[Any]) -> Iterator[str]:
-    """Base URL of a gateway whose sample_api starts cold, on an emptied database."""
+    """Base URL of a gateway whose API function starts cold, on an emptied database."""
     with serve_api(database_url) as url:
         yield url

@@ -1,32 +1,35 @@
-"""The local API gateway serving sample_api over real HTTP on 127.0.0.1, in this process."""
+"""The local API gateway serving the declared API functions over real HTTP, in this process."""
 
 from __future__ import annotations
 
-from contextlib import contextmanager
-from pathlib import Path
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING
 
-from localcloud.functions import FunctionHost
+import stackspec
+from localcloud import declared, triggers
 from localcloud.gateway import GatewayServer
+from localcloud.routes import Routes
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-SRC = Path(__file__).resolve().parents[2] / "src"
-
 
 @contextmanager
 def serve_api(database_url: str, **extra_env: str) -> Iterator[str]:
-    """The gateway's base URL, sample_api on `database_url` (and `extra_env`), until exit."""
-    env = {
-        "DATABASE_URL": database_url,
-        "POWERTOOLS_SERVICE_NAME": "sample_api",
-        "AWS_LAMBDA_FUNCTION_NAME": "sample_api",
-        **extra_env,
-    }
-    host = FunctionHost("sample_api", "sample_api.index.handler", (), env, 29.0)
-    with GatewayServer(host) as server:
-        try:
+    """The gateway's base URL, every API function on `database_url` (and `extra_env`), until exit.
+
+    Each function runs with its declared settings, as under `make dev`; `extra_env` overrides
+    its variables (DATABASE_URL="" and DB_SECRET_ARN=... reach the database through a secret).
+    """
+    apis = [function for function in stackspec.functions() if triggers.api_paths(function)]
+    with ExitStack() as stack:
+        routes = []
+        for function in apis:
+            env = declared.environment(
+                function, database_url=database_url, log_level="INFO", buckets={}
+            )
+            host = declared.host(function, {**env, **extra_env})
+            stack.callback(host.unload)
+            routes += [(path, host) for path in triggers.api_paths(function)]
+        with GatewayServer(Routes(routes)) as server:
             yield server.url
-        finally:
-            host.unload()

@@ -11,10 +11,13 @@ import pytest
 
 from localcloud.functions import FunctionHost
 from localcloud.gateway import GatewayServer
+from localcloud.routes import Routes
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
     from pathlib import Path
+
+    from mypy_boto3_sqs import SQSClient
 
 # Echoes the event it received; counts its invocations since its module was imported.
 ECHO_HANDLER = """
@@ -40,6 +43,14 @@ def handler(event, context):
     return {{"statusCode": 200, "headers": {{"Content-Type": "application/json"}},
             "body": json.dumps(body)}}
 """
+
+
+@pytest.fixture(scope="session")
+def sqs_client(s3_endpoint: str) -> SQSClient:
+    """An SQS client of the same emulator as s3_client."""
+    import boto3
+
+    return boto3.client("sqs", endpoint_url=s3_endpoint)
 
 
 @pytest.fixture
@@ -72,6 +83,6 @@ def echo_host(function_package: Callable[[str], FunctionHost]) -> FunctionHost:
 
 @pytest.fixture
 def gateway_url(echo_host: FunctionHost) -> Iterator[str]:
-    """The local gateway in front of the echo handler, on a free loopback port."""
-    with GatewayServer(echo_host) as server:
+    """The local gateway sending every path to the echo handler, on a free loopback port."""
+    with GatewayServer(Routes.catch_all(echo_host)) as server:
         yield server.url

@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 import yaml
 
+import stackspec
+from localcloud import declared
 from localcloud.config import FAKE_AWS, load_config
 
 COMPOSE = Path(__file__).resolve().parents[2] / "docker-compose.yml"
@@ -23,7 +25,7 @@ def services() -> dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def defaults(monkeypatch_module: pytest.MonkeyPatch) -> Any:
-    for name in ("API_PORT", "S3_PORT", "IMPORT_BUCKET", "DATABASE_URL", "AWS_ENDPOINT_URL_S3"):
+    for name in ("API_PORT", "S3_PORT", "DATABASE_URL", "AWS_ENDPOINT_URL_S3"):
         monkeypatch_module.delenv(name, raising=False)
     return load_config()
 
@@ -76,9 +78,12 @@ def test_minio_credentials_are_the_ones_the_tools_default_to(services: dict[str,
     assert len(env["MINIO_ROOT_PASSWORD"]) >= 8  # MinIO refuses shorter passwords
 
 
-def test_bucket_job_creates_the_default_bucket(services: dict[str, Any], defaults: Any) -> None:
+def test_bucket_job_creates_the_declared_bucket(services: dict[str, Any]) -> None:
     job = services["minio-bucket"]
-    assert job["environment"]["IMPORT_BUCKET"] == defaults.bucket
+    sources = [s for s in declared.bucket_sources(stackspec.functions()) if s.env_var]
+    assert sources, "the sample stack has a bucket that notifies a queue"
+    for source in sources:
+        assert job["environment"][source.env_var] == source.bucket
     assert "mc version enable" in " ".join(job["command"])
     assert job["depends_on"]["minio"]["condition"] == "service_healthy"
 

@@ -22,12 +22,18 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 import pytest
 
+import stackspec
+from localcloud import declared, triggers
 from localcloud.instance import read_state
+from stackspec import QueueTrigger
+from stackspec.events import cases
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 
     from mypy_boto3_s3 import S3Client
+
+    from stackspec import Function
 
 REPO = Path(__file__).resolve().parents[2]
 READY_TIMEOUT = 60  # generous: the suite shares two cores with other test workers
@@ -55,7 +61,6 @@ class Dev:
             LOCAL_DATA_DIR=str(data_dir),
             API_PORT=str(free_port()),
             S3_PORT=str(free_port()),
-            DB_STATEMENT_TIMEOUT_MS="30000",  # the lock in the retry test must not time out
             PYTHONUNBUFFERED="1",
         )
         self.env = env
@@ -136,6 +141,20 @@ def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dev]:
         running.process.wait(timeout=30)
 
 
+def api_function() -> Function:
+    return next(f for f in stackspec.functions() if triggers.api_paths(f))
+
+
+def bucket_fed() -> tuple[Function, QueueTrigger]:
+    """The function whose queue the import bucket feeds, and that trigger."""
+    return next(
+        (f, t)
+        for f in stackspec.functions()
+        for t in f.triggers
+        if isinstance(t, QueueTrigger) and t.source is not None
+    )
+
+
 def emails(dev: Dev) -> set[str]:
     status, page = dev.call("GET", "/users?limit=100")
     assert status == 200
@@ -175,7 +194,7 @@ def test_post_a_user_then_get_it(dev: Dev) -> None:
     assert status == 201
     status, fetched = dev.call("GET", f"/users/{created['id']}")
     assert (status, fetched) == (200, created)
-    assert "sample_api    POST /users" in dev.wait_for("POST /users", 5)
+    assert f"{api_function().name:<13} POST /users" in dev.wait_for("POST /users", 5)
 
 
 def test_uploaded_csv_users_appear_within_10_s_and_its_report_is_written(dev: Dev) -> None:
@@ -198,6 +217,8 @@ def test_uploaded_csv_users_appear_within_10_s_and_its_report_is_written(dev: De
 def test_import_that_fails_transiently_is_retried_to_success(dev: Dev) -> None:
     # GIVEN the users table locked, so that the import blocks inside its transaction
     s3, bucket = dev.s3(), dev.state["bucket"]
+    function, trigger = bucket_fed()
+    service = function.environment["POWERTOOLS_SERVICE_NAME"]  # its connections' name
     with psycopg.connect(dev.state["database_url"], autocommit=True) as admin:
         locker = psycopg.connect(dev.state["database_url"])
         locker.execute("LOCK TABLE users IN ACCESS EXCLUSIVE MODE")
@@ -210,7 +231,8 @@ def test_import_that_fails_transiently_is_retried_to_success(dev: Dev) -> None:
         while pid is None and time.monotonic() < deadline:
             row = admin.execute(
                 "SELECT pid FROM pg_stat_activity "
-                "WHERE application_name = 'sample_event' AND wait_event_type = 'Lock'"
+                "WHERE application_name = %s AND wait_event_type = 'Lock'",
+                [service],
             ).fetchone()
             pid = row[0] if row else None
             time.sleep(0.05)
@@ -218,28 +240,45 @@ def test_import_that_fails_transiently_is_retried_to_success(dev: Dev) -> None:
         admin.execute("SELECT pg_terminate_backend(%s)", [pid])
         locker.close()
     # THEN the poller says so, the record comes back, and the second attempt imports the row
+    delay = declared.retry_delay(trigger)
     line = dev.wait_for("retry.csv: failed", 15)
-    assert "failed (receive 1): " in line and "(transient), retried shortly" in line
-    report = wait_for_report(s3, bucket, "reports/retry.csv.json", 15)
+    assert "failed (receive 1): " in line and f"(transient), retried in {delay} s" in line
+    report = wait_for_report(s3, bucket, "reports/retry.csv.json", 15 + delay)
     assert report["status"] == "completed" and report["inserted"] == 1
     # (the importer writes the report inside its transaction: the rows follow in a moment)
     wait_until(lambda: "ray@example.com" in emails(dev), 5)
 
 
-def test_make_invoke_runs_each_sample_event_against_the_running_stack(dev: Dev) -> None:
-    # GIVEN the object the sample events name (make seed uploads the same file)
-    dev.s3().upload_file(
-        str(REPO / "sample_users.csv"), dev.state["bucket"], "imports/sample_users.csv"
-    )
-    events = sorted(str(path) for path in (REPO / "events").glob("*.json"))
+def test_make_invoke_runs_each_sample_case_against_the_running_stack_and_each_matches(
+    dev: Dev,
+) -> None:
+    # GIVEN the sample cases of every function make dev runs, each after those it needs
+    found = [case for f in declared.triggered(stackspec.functions()) for case in cases(f)]
     # WHEN
-    result = dev.run_tool("localcloud.invoke", *events)
-    # THEN every event ran, on the running stack, without a crash
+    result = dev.run_tool("localcloud.invoke", *(str(case.path) for case in found))
+    # THEN every case ran on the running stack's database and got what it expects
     assert result.returncode == 0, result.stderr
-    assert result.stderr.count("using the running local cloud") == len(events)
-    assert result.stderr.count("--- sample_") == len(events)
-    assert '"statusCode": 200' in result.stdout
-    assert '"batchItemFailures": []' in result.stdout
+    assert result.stderr.count("using the running local cloud") == len(found)
+    assert result.stderr.count("match: ") == len(found)
+
+
+def test_queues_of_the_running_stack_have_the_declared_settings(dev: Dev) -> None:
+    import boto3
+
+    sqs = boto3.client(
+        "sqs",
+        endpoint_url=dev.state["s3_endpoint"],
+        aws_access_key_id="localcloud",
+        aws_secret_access_key="localcloud",  # noqa: S106 (docker-compose's, not a secret)
+        region_name="us-east-1",
+    )
+    _, trigger = bucket_fed()
+    url = sqs.get_queue_url(QueueName=trigger.queue)["QueueUrl"]
+    attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
+    assert int(attributes["VisibilityTimeout"]) == trigger.visibility_timeout
+    redrive = json.loads(attributes["RedrivePolicy"])
+    assert int(redrive["maxReceiveCount"]) == trigger.max_receive_count
+    assert redrive["deadLetterTargetArn"].endswith(f":{trigger.dead_letter_queue}")
 
 
 def test_make_import_uploads_waits_for_the_report_and_prints_it(dev: Dev) -> None:

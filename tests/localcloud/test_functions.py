@@ -76,3 +76,40 @@ def test_loading_a_function_leaves_the_process_copy_of_shared_in_place(
     host = function_package(SETTINGS_HANDLER, env)
     assert host.invoke({}).error is None
     assert sys.modules["shared.errors"] is shared.errors
+
+
+def test_loading_a_function_while_another_thread_imports_modules_does_not_fail(
+    function_package: Callable[..., FunctionHost],
+) -> None:
+    import sys
+    import threading
+    import types
+
+    # GIVEN another thread adding and removing modules all the time (as `make dev` imports
+    # the S3 emulator while the migrations function loads)
+    host = function_package("def handler(event, context):\n    return 1\n")
+    stop = threading.Event()
+
+    def churn() -> None:
+        while not stop.is_set():
+            for number in range(50):
+                sys.modules[f"churn_{number}"] = types.ModuleType(f"churn_{number}")
+            for number in range(50):
+                sys.modules.pop(f"churn_{number}", None)
+
+    switch = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    thread = threading.Thread(target=churn, daemon=True)
+    thread.start()
+    try:
+        # WHEN the function is loaded afresh many times
+        errors = []
+        for _ in range(100):
+            host.unload()
+            errors.append(host.invoke({}).error)
+    finally:
+        stop.set()
+        thread.join()
+        sys.setswitchinterval(switch)
+    # THEN every load succeeded
+    assert errors == [None] * 100

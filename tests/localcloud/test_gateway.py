@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from localcloud.gateway import MAX_BODY_BYTES, GatewayServer
+from localcloud.routes import Routes
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -81,6 +82,7 @@ def test_each_request_gets_its_own_request_id(gateway_url: str) -> None:
 
 def test_root_path_has_no_path_parameters_and_no_query(gateway_url: str) -> None:
     event = echoed(request(gateway_url, "/"))["event"]
+    assert event["resource"] == "/"
     assert event["pathParameters"] is None
     assert event["queryStringParameters"] is None
     assert event["multiValueQueryStringParameters"] is None
@@ -149,7 +151,7 @@ def test_code_change_reloads_the_function_and_next_call_is_cold(
     host = function_package(ECHO_HANDLER.format(version="1"))
     assert host.invoke({}).cold is True
     assert host.invoke({}).cold is False
-    with GatewayServer(host) as server:
+    with GatewayServer(Routes.catch_all(host)) as server:
         assert echoed(request(server.url, "/v"))["calls"] == 3
         # WHEN its code changes (same size, same second: the stale-bytecode trap)
         index = host.watch[0] / "index.py"

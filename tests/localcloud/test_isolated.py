@@ -67,3 +67,21 @@ def test_unload_stops_the_child(host: ProcessHost) -> None:
     except ProcessLookupError:
         return
     raise AssertionError(f"process {pid} still runs after unload")
+
+
+def test_the_functions_variables_are_its_process_variables_at_call_time(
+    function_package: Callable[..., FunctionHost],
+) -> None:
+    # GIVEN a handler that reads a variable when called, not when imported (as code of `shared`
+    # imported lazily does)
+    plain = function_package(
+        "def handler(event, context):\n    import os\n    return os.environ.get('ONLY_MINE')\n",
+        {"ONLY_MINE": "mine"},
+    )
+    process_host = ProcessHost(plain.name, plain.handler, plain.watch, plain.env)
+    try:
+        # WHEN it runs in a process of its own THEN it sees its variable, as in Lambda
+        assert process_host.invoke({}).result == "mine"
+    finally:
+        process_host.unload()
+    assert "ONLY_MINE" not in os.environ

@@ -8,7 +8,8 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from localcloud.lister import MAX_ATTEMPTS, Lister
+from localcloud.lister import Lister
+from tests.localcloud.declarations import queue_trigger
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -36,6 +37,10 @@ def handler(event, context):
 """
 
 
+ATTEMPTS = 3
+TRIGGER = queue_trigger(max_receive_count=ATTEMPTS)  # of imports/*.csv
+
+
 def keys_seen(host: FunctionHost) -> list[str]:
     keys: list[str] = sys.modules[host.handler.rpartition(".")[0]].KEYS
     return keys
@@ -47,7 +52,7 @@ def test_new_csv_objects_are_dispatched_once_and_older_ones_not_at_all(
     # GIVEN an object present before the lister starts
     s3_client.put_object(Bucket=bucket, Key="imports/old.csv", Body=b"name,email\n")
     host = function_package(RECORDING_HANDLER.format(fail="set()"))
-    lister = Lister(s3_client, bucket, host)
+    lister = Lister(s3_client, bucket, TRIGGER, host)
     lister.remember_existing()
     # WHEN new objects arrive, some of which are not imports
     s3_client.put_object(Bucket=bucket, Key="imports/new file.csv", Body=b"name,email\n")
@@ -63,7 +68,7 @@ def test_an_overwritten_object_is_dispatched_again(
     s3_client: S3Client, bucket: str, function_package: Callable[[str], FunctionHost]
 ) -> None:
     host = function_package(RECORDING_HANDLER.format(fail="set()"))
-    lister = Lister(s3_client, bucket, host)
+    lister = Lister(s3_client, bucket, TRIGGER, host)
     s3_client.put_object(Bucket=bucket, Key="imports/a.csv", Body=b"name,email\n")
     assert lister.scan_once() == 1
     s3_client.put_object(Bucket=bucket, Key="imports/a.csv", Body=b"name,email\nA,a@x.org\n")
@@ -75,7 +80,7 @@ def test_a_failing_object_is_retried_then_given_up(
     s3_client: S3Client, bucket: str, function_package: Callable[[str], FunctionHost]
 ) -> None:
     host = function_package(RECORDING_HANDLER.format(fail='{"imports/bad.csv"}'))
-    lister = Lister(s3_client, bucket, host)
+    lister = Lister(s3_client, bucket, TRIGGER, host)
     s3_client.put_object(Bucket=bucket, Key="imports/bad.csv", Body=b"x")
-    dispatched = [lister.scan_once() for _ in range(MAX_ATTEMPTS + 2)]
-    assert dispatched == [1] * MAX_ATTEMPTS + [0, 0]
+    dispatched = [lister.scan_once() for _ in range(ATTEMPTS + 2)]
+    assert dispatched == [1] * ATTEMPTS + [0, 0]

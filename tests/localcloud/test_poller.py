@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
-import uuid
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -11,6 +11,7 @@ import pytest
 from localcloud import emulator
 from localcloud.poller import Poller
 from tests.fixtures.events import load_event
+from tests.localcloud.declarations import queue_trigger
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -41,22 +42,21 @@ def handler(event, context):
 """
 
 
-@pytest.fixture
-def sqs_client(s3_endpoint: str) -> SQSClient:
-    import boto3
-
-    return boto3.client("sqs", endpoint_url=s3_endpoint)
+def wire(s3: S3Client, sqs: SQSClient, **changes: Any) -> tuple[str, emulator.Queues]:
+    """A bucket whose imports/*.csv notify a fresh queue with a dead-letter queue (3 receives)."""
+    trigger = queue_trigger(**changes)
+    assert trigger.source is not None
+    bucket = trigger.source.bucket
+    emulator.create_bucket(s3, bucket)
+    queues = emulator.create_queues(sqs, trigger)
+    emulator.notify_queue(s3, bucket, queues, trigger.source)
+    drain(sqs, queues.url)  # the s3:TestEvent S3 sends when a notification is set
+    return bucket, queues
 
 
 @pytest.fixture
 def wired(s3_client: S3Client, sqs_client: SQSClient) -> tuple[str, emulator.Queues]:
-    """A bucket whose imports/*.csv notify a fresh queue with a dead-letter queue."""
-    bucket = f"wired-{uuid.uuid4().hex[:10]}"
-    emulator.create_bucket(s3_client, bucket)
-    queues = emulator.create_queues(sqs_client, bucket)
-    emulator.notify_queue(s3_client, bucket, queues.arn)
-    drain(sqs_client, queues.url)  # the s3:TestEvent S3 sends when a notification is set
-    return bucket, queues
+    return wire(s3_client, sqs_client)
 
 
 @pytest.fixture
@@ -65,11 +65,11 @@ def make_poller(
     wired: tuple[str, emulator.Queues],
     function_package: Callable[[str], FunctionHost],
 ) -> Callable[[str], Poller]:
-    """A poller of the wired queue for a function made from handler source (3 receives)."""
+    """A poller of the wired queue for a function made from handler source, retrying at once."""
 
     def make(handler_source: str) -> Poller:
         host = function_package(handler_source)
-        return Poller(sqs_client, wired[1], host, max_receives=3, retry_delay=0)
+        return Poller(sqs_client, wired[1], host, retry_delay=0)
 
     return make
 
@@ -119,6 +119,7 @@ def test_failed_record_is_retried_then_deleted(
     # THEN the function saw it twice, and nothing is left, in the queue or its DLQ
     assert module_of(poller.function).SEEN == {"imports%2Fflaky.csv": 2}
     assert drain(sqs_client, queues.url) == []
+    assert queues.dlq_url is not None
     assert drain(sqs_client, queues.dlq_url) == []
 
 
@@ -135,6 +136,7 @@ def test_record_failing_every_time_ends_in_the_dead_letter_queue(
     for _ in range(3):
         assert poller.poll_once(wait_seconds=1) == 1
     assert poller.poll_once(wait_seconds=0) == 0  # SQS moved it on this receive
+    assert queues.dlq_url is not None
     dead = drain(sqs_client, queues.dlq_url)
     assert [body["Records"][0]["s3"]["object"]["key"] for body in dead] == ["imports%2Fpoison.csv"]
     assert "imports/poison.csv: failed 3 times, moved to the dead-letter queue" in (
@@ -168,6 +170,7 @@ def test_crash_fails_the_whole_batch(
     # THEN both messages came back after the crash and were deleted after the success
     assert received >= 4
     assert drain(sqs_client, queues.url) == []
+    assert queues.dlq_url is not None
     assert drain(sqs_client, queues.dlq_url) == []
 
 
@@ -190,7 +193,7 @@ def test_retry_lines_say_why_and_tell_a_permanent_failure_from_a_transient_one(
     missing["Records"][0]["s3"]["object"]["key"] = "imports/later.csv"
     for body in ("not json", json.dumps(missing)):
         sqs_client.send_message(QueueUrl=queues.url, MessageBody=body)
-    poller = Poller(sqs_client, queues, importer, max_receives=3, retry_delay=0)
+    poller = Poller(sqs_client, queues, importer, retry_delay=0)
     try:
         # WHEN the poller hands them to it
         received = 0
@@ -202,9 +205,64 @@ def test_retry_lines_say_why_and_tell_a_permanent_failure_from_a_transient_one(
     console = capsys.readouterr().out
     assert (
         "message: failed (receive 1): the message is not JSON (permanent: retrying cannot help)"
-        ", retried shortly" in console
+        ", retried in 0 s" in console
     )
     assert (
         "imports/later.csv: failed (receive 1): s3 GetObject failed (NoSuchBucket) (transient)"
-        ", retried shortly" in console
+        ", retried in 0 s" in console
     )
+
+
+def test_queue_and_dead_letter_queue_carry_the_declared_settings(
+    s3_client: S3Client, sqs_client: SQSClient
+) -> None:
+    # GIVEN a trigger declaring a 6 minute visibility timeout and 5 receives
+    _, queues = wire(s3_client, sqs_client, visibility_timeout=360, max_receive_count=5)
+    # WHEN its queue is read back from the emulator
+    attributes = sqs_client.get_queue_attributes(QueueUrl=queues.url, AttributeNames=["All"])
+    # THEN it has them, and redrives into the declared dead-letter queue
+    assert attributes["Attributes"]["VisibilityTimeout"] == "360"
+    redrive = json.loads(attributes["Attributes"]["RedrivePolicy"])
+    assert int(redrive["maxReceiveCount"]) == 5
+    assert redrive["deadLetterTargetArn"].endswith(f":{queues.trigger.dead_letter_queue}")
+
+
+def test_a_second_queue_of_the_same_bucket_keeps_the_first_notified(
+    s3_client: S3Client, sqs_client: SQSClient, wired: tuple[str, emulator.Queues]
+) -> None:
+    # GIVEN a second queue notified of the same bucket's reports/*.json
+    bucket, first = wired
+    assert first.trigger.source is not None
+    source = dataclasses.replace(first.trigger.source, prefix="reports/", suffix=".json")
+    second = emulator.create_queues(sqs_client, queue_trigger(source=source))
+    emulator.notify_queue(s3_client, bucket, second, source)
+    for queues in (first, second):
+        drain(sqs_client, queues.url)  # S3 sends each configured queue a test event
+    # WHEN an object of each kind arrives
+    s3_client.put_object(Bucket=bucket, Key="imports/a.csv", Body=b"x")
+    s3_client.put_object(Bucket=bucket, Key="reports/a.json", Body=b"x")
+    # THEN each queue hears of its own
+    for queues, key in ((first, "imports%2Fa.csv"), (second, "reports%2Fa.json")):
+        bodies = drain(sqs_client, queues.url)
+        assert [body["Records"][0]["s3"]["object"]["key"] for body in bodies] == [key]
+
+
+@pytest.mark.parametrize(("batch_size", "expected"), [(2, [2] * 6), (11, [11, 1])])
+def test_batches_have_the_declared_size_even_above_what_sqs_hands_out_at_once(
+    s3_client: S3Client,
+    sqs_client: SQSClient,
+    function_package: Callable[[str], FunctionHost],
+    batch_size: int,
+    expected: list[int],
+) -> None:
+    # GIVEN 12 waiting messages (SQS hands out 10 per call at most)
+    bucket, queues = wire(s3_client, sqs_client, batch_size=batch_size)
+    for number in range(12):
+        s3_client.put_object(Bucket=bucket, Key=f"imports/{number}.csv", Body=b"x")
+    poller = Poller(sqs_client, queues, function_package(FLAKY_HANDLER.format(fail_times=0)))
+    # WHEN the poller runs until the queue is empty
+    sizes = []
+    while count := poller.poll_once(wait_seconds=1):
+        sizes.append(count)
+    # THEN each invocation got a full batch of the declared size while enough were waiting
+    assert sizes == expected
