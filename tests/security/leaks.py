@@ -71,8 +71,13 @@ def failures_logged_badly(lines: list[str]) -> list[Leak]:
         record = function_record(line)
         if record is None or record.get("level") not in _FAILURE_LEVELS:
             continue
-        ids = (record.get("function_request_id"), record.get("import_id"))
-        if ids == (None, None):
+        # One failure per request, or per item of a batch (an import, an SQS message).
+        ids = (
+            record.get("function_request_id"),
+            record.get("import_id"),
+            record.get("message_id"),
+        )
+        if ids[:2] == (None, None):
             found.append(Leak("failure logged without a request or import id", line.strip()))
         elif ids in seen:
             found.append(Leak("failure logged more than once", line.strip()))

@@ -93,6 +93,15 @@ def test_one_failure_per_import_of_one_batch_is_fine() -> None:
     assert scan("\n".join([*lines, info, info])) == []
 
 
+def test_one_failure_per_message_of_one_batch_is_fine_and_a_second_one_is_not() -> None:
+    lines = [powertools_line("record failed", message_id=str(n)) for n in range(3)]
+    assert scan("\n".join(lines)) == []
+    again = powertools_line("record failed", message_id="1")
+    assert [leak.kind for leak in scan("\n".join([*lines, again]))] == [
+        "failure logged more than once"
+    ]
+
+
 def test_a_leak_in_any_test_fails_the_whole_run(tmp_path: Path) -> None:
     # GIVEN a suite where one test's function logs an email, under xdist like `make test`
     (tmp_path / "test_sample.py").write_text(
