@@ -20,7 +20,7 @@ FUNCTION ?= sample_api
 EVENT ?= events/get_users.json
 
 .PHONY: help dev test lint typecheck pytest bench build verify invoke import seed reset \
-        deploy deploy-plan destroy check-deep audit clean
+        deploy deploy-plan destroy check-deep audit clean new-function
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -86,6 +86,11 @@ import: $(VENV) ## Import a CSV into the running `make dev`: make import FILE=pa
 seed: $(VENV) ## Import sample_users.csv into the running `make dev`
 	$(RUN) python -m localcloud.upload sample_users.csv
 
+# docs/scaffold.md: what each trigger generates. Refuses a taken name and never overwrites a file.
+new-function: $(VENV) ## A new function, its stack, events and tests: make new-function NAME=orders TRIGGER=api
+	$(RUN) python -m scaffold $(or $(NAME),$(error set NAME=<name> TRIGGER=api|sqs|s3|schedule)) \
+		$(or $(TRIGGER),$(error set TRIGGER=api|sqs|s3|schedule))
+
 reset: $(VENV) ## Wipe the local data of `make dev` (database, S3 snapshot)
 	$(RUN) python -m localcloud.reset
 
@@ -94,6 +99,7 @@ reset: $(VENV) ## Wipe the local data of `make dev` (database, S3 snapshot)
 check-deep: $(VENV) $(CHECKOV) ## The long checks: deep fuzzing, properties and load; strict audit
 	$(RUN) python -m bench load
 	CHECK_DEEP=1 $(RUN) pytest -m slow tests/fuzz
+	CHECK_DEEP=1 $(RUN) pytest -m slow tests/scaffold
 	HYPOTHESIS_PROFILE=deep $(RUN) pytest -n auto tests/properties
 	$(RUN) python -m tests.security.audit --strict
 
