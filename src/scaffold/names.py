@@ -9,6 +9,7 @@ import importlib.util
 import keyword
 import re
 import sys
+from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from stackspec import cfn_yaml
@@ -88,7 +89,7 @@ def check_free(template_text: str, case_names: set[str], root: Path) -> None:
     """
     wanted = declared_names(cfn_yaml.loads(template_text))
     for path in sorted((root / "deploy" / "cloudformation").glob("*.yaml")):
-        taken = wanted & declared_names(cfn_yaml.loads(path.read_text(encoding="utf-8")))
+        taken = wanted & _declared_in(path, path.stat().st_mtime_ns)
         if taken:
             raise InvalidNameError(
                 f"deploy/cloudformation/{path.name} already declares {', '.join(sorted(taken))}"
@@ -98,6 +99,12 @@ def check_free(template_text: str, case_names: set[str], root: Path) -> None:
     clash = case_names & existing
     if clash:
         raise InvalidNameError(f"events/ already has cases named {', '.join(sorted(clash))}")
+
+
+@cache
+def _declared_in(path: Path, mtime_ns: int) -> frozenset[str]:
+    # Parsed once per version of the file: creating several functions reads each stack once.
+    return frozenset(declared_names(cfn_yaml.loads(path.read_text(encoding="utf-8"))))
 
 
 def declared_names(template: dict[str, Any]) -> set[str]:
