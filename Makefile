@@ -96,7 +96,7 @@ reset: $(VENV) ## Wipe the local data of `make dev` (database, S3 snapshot)
 
 # The long versions of the checks `make test` runs bounded: one line per long run, add yours
 # above the audit (in this sandbox the strict audit fails: see docs/operations.md).
-check-deep: $(VENV) $(CHECKOV) ## The long checks: deep fuzzing, properties and load; strict audit
+check-deep: $(VENV) $(CHECKOV) ## The long checks: deep fuzzing, properties, load, generated functions; strict audit
 	$(RUN) python -m bench load
 	CHECK_DEEP=1 $(RUN) pytest -m slow tests/fuzz
 	CHECK_DEEP=1 $(RUN) pytest -m slow tests/scaffold

@@ -19,13 +19,18 @@ from stackspec.model import ROOT
 if TYPE_CHECKING:
     from tests.scaffold.conftest import Copy
 
-# Read in the copy: each new function as the tooling sees it, and what its stack needs that
-# neither the plan gives nor an earlier stack outputs (`make deploy` feeds outputs by name).
+# Run in the copy: what `make deploy-plan` prints, and each function as the tooling sees it,
+# with what its stack needs that neither the plan gives nor an earlier stack outputs
+# (`make deploy` feeds the outputs to the parameters of the same names).
 DECLARATION = """
-import dataclasses, json, sys
+import contextlib, dataclasses, io, json, sys
 import stackspec
+from deploytools.__main__ import main
 from deploytools.plan import Config, deploy_plan
 from stackspec.events import cases
+printed = io.StringIO()
+with contextlib.redirect_stdout(printed):
+    main(["plan", "--stage", "dev"])
 stacks = stackspec.load_stacks()
 given = {step.stack: step.parameters for step in deploy_plan(Config("dev")).stacks}
 found = {}
@@ -44,13 +49,13 @@ for index, stack in enumerate(stacks):
             "cases": [c.name for c in cases(f)],
             "responses": [c.response for c in cases(f)],
         }
-json.dump(found, sys.stdout)
+json.dump({"plan": printed.getvalue(), "functions": found}, sys.stdout)
 """
 
 
 @pytest.fixture(scope="module")
-def declared(rendered: Copy) -> dict[str, Any]:
-    """Each function of the copy as its template declares it (DECLARATION), by name."""
+def read(rendered: Copy) -> dict[str, Any]:
+    """The copy's deploy plan (`plan`), and its functions as declared (`functions`, by name)."""
     found: dict[str, Any] = json.loads(rendered.python("-c", DECLARATION))
     return found
 
@@ -88,9 +93,9 @@ def test_its_templates_pass_cfn_lint(rendered: Copy) -> None:
 
 
 def test_the_deploy_plan_deploys_each_new_stack_with_its_zip_after_what_it_needs(
-    rendered: Copy, declared: dict[str, Any]
+    rendered: Copy, read: dict[str, Any]
 ) -> None:
-    plan = rendered.python("-m", "deploytools", "plan", "--stage", "dev")
+    plan, declared = read["plan"], read["functions"]
     deploys = [line for line in plan.splitlines() if "cloudformation deploy" in line]
     order = [line.split("--stack-name ")[1].split()[0] for line in deploys]
     for name in new_names(rendered):
@@ -105,8 +110,9 @@ def test_the_deploy_plan_deploys_each_new_stack_with_its_zip_after_what_it_needs
 
 
 def test_the_declaration_reads_each_new_function_with_its_trigger_and_its_events(
-    rendered: Copy, declared: dict[str, Any]
+    rendered: Copy, read: dict[str, Any]
 ) -> None:
+    declared = read["functions"]
     expected = {"api": "api", "sqs": "sqs", "s3": "sqs", "schedule": "schedule"}
     for trigger, names in rendered.names.items():
         for name in names:
