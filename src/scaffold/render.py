@@ -37,6 +37,16 @@ class File:
 
 def create(name: str, trigger: str, root: Path = ROOT) -> list[Path]:
     """Write the new function's files; refuses a taken name and never overwrites a file."""
+    files = checked(name, trigger, root)
+    for file in files:
+        target = root / file.path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(file.text, encoding="utf-8")
+    return [file.path for file in files]
+
+
+def checked(name: str, trigger: str, root: Path = ROOT) -> list[File]:
+    """The files `create` would write; raises InvalidNameError or FileExistsError instead."""
     check_name(name, root)
     files = render(name, trigger, root)
     (template,) = [f for f in files if f.path.parts[:2] == ("deploy", "cloudformation")]
@@ -45,11 +55,7 @@ def create(name: str, trigger: str, root: Path = ROOT) -> list[Path]:
     existing = [str(f.path) for f in files if (root / f.path).exists()]
     if existing:
         raise FileExistsError(f"refusing to overwrite {', '.join(existing)}")
-    for file in files:
-        target = root / file.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(file.text, encoding="utf-8")
-    return [file.path for file in files]
+    return files
 
 
 def render(name: str, trigger: str, root: Path = ROOT) -> list[File]:

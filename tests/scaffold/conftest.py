@@ -11,21 +11,48 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from scaffold.render import TRIGGERS, create
+from scaffold.names import InvalidNameError
+from scaffold.render import TRIGGERS, checked, create
 from stackspec.model import ROOT
 
 if TYPE_CHECKING:
     from collections.abc import Mapping
     from pathlib import Path
 
+
+def free_name(stem: str, trigger: str, length: int | None = None) -> str:
+    """`stem` itself, or cut to `length` with a number at its end, free in this repository.
+
+    The tests must pass in a repository whose user already made functions of their own.
+    """
+    for number in range(1000):
+        suffix = "" if number == 0 and length in (None, len(stem)) else str(number)
+        name = stem[: (length or len(stem) + len(suffix)) - len(suffix)] + suffix
+        try:
+            checked(name, trigger, ROOT)
+        except (InvalidNameError, FileExistsError):
+            continue
+        return name
+    raise AssertionError(f"no free name like {stem!r}: is every name refused?")
+
+
 # Two names per trigger, the shortest and the longest allowed: a rendered line must be
 # ruff-clean and formatted the same whatever the length of the name it carries.
-NAMES = {
-    "api": ("og", "ordersreadapiversion"),
-    "sqs": ("iq", "inboundmessagesqueue"),
-    "s3": ("up", "uploadedfilesrecords"),
-    "schedule": ("nj", "nightlyreportsrunner"),
+STEMS = {
+    "api": "ordersreadapiversion",
+    "sqs": "inboundmessagesqueue",
+    "s3": "uploadedfilesrecords",
+    "schedule": "nightlyreportsrunner",
 }
+
+
+def two_names_each() -> dict[str, tuple[str, ...]]:
+    return {
+        trigger: (free_name(stem, trigger, 2), free_name(stem, trigger, 20))
+        for trigger, stem in STEMS.items()
+    }
+
+
 _NOT_COPIED = shutil.ignore_patterns(
     ".git", ".venv", ".tools", ".local", "dist", "__pycache__", ".*_cache", "node_modules"
 )
@@ -93,4 +120,4 @@ def render_into(root: Path, names: Mapping[str, tuple[str, ...]]) -> Copy:
 def rendered(tmp_path_factory: pytest.TempPathFactory) -> Copy:
     """One copy of the repository with two functions of each trigger rendered into it."""
     root = copy_repository(tmp_path_factory.mktemp("repository"))
-    return render_into(root, NAMES)
+    return render_into(root, two_names_each())

@@ -122,13 +122,14 @@ def test_the_declaration_reads_each_new_function_with_its_trigger_and_its_events
             assert found["kind"] == expected[trigger], name
             assert function["cases"] and None not in function["responses"], name
             assert "DB_SECRET_ARN" in function["environment"]
-    api, sqs, s3, schedule = (declared[rendered.names[t][0]] for t in TRIGGERS)
-    assert api["triggers"][0]["paths"] == ["/og", "/og/{proxy+}"]
-    assert sqs["triggers"][0]["dead_letter_queue"] == "lambda-stack-local-iq-dlq"
+    names = [rendered.names[trigger][0] for trigger in TRIGGERS]
+    api, sqs, s3, schedule = (declared[name] for name in names)
+    assert api["triggers"][0]["paths"] == [f"/{names[0]}", f"/{names[0]}/{{proxy+}}"]
+    assert sqs["triggers"][0]["dead_letter_queue"] == f"lambda-stack-local-{names[1]}-dlq"
     source = s3["triggers"][0]["source"]
-    assert (source["bucket"], source["prefix"]) == ("up-bucket", "incoming/")
+    assert (source["bucket"], source["prefix"]) == (f"{names[2]}-bucket", "incoming/")
     assert schedule["triggers"][0]["expression"] == "rate(5 minutes)"
-    assert api["cases"].index("og_create") < api["cases"].index("og_get")
+    assert api["cases"].index(f"{names[0]}_create") < api["cases"].index(f"{names[0]}_get")
 
 
 def test_the_generated_tests_of_an_api_function_pass(rendered: Copy, server_url: str) -> None:

@@ -16,7 +16,7 @@ import pytest
 
 from scaffold.render import TRIGGERS
 from stackspec.model import ROOT
-from tests.scaffold.conftest import copy_repository, render_into
+from tests.scaffold.conftest import copy_repository, free_name, render_into
 
 if TYPE_CHECKING:
     from tests.scaffold.conftest import Copy
@@ -27,13 +27,13 @@ pytestmark = [
         os.environ.get("CHECK_DEEP") != "1", reason="builds and deploy checks: make check-deep"
     ),
 ]
-ONE_OF_EACH = {"api": ("orders",), "sqs": ("inbox",), "s3": ("uploads",), "schedule": ("nightly",)}
+STEMS = {"api": "orders", "sqs": "inbox", "s3": "uploads", "schedule": "nightly"}
 
 
 @pytest.fixture(scope="module")
 def four(tmp_path_factory: pytest.TempPathFactory) -> Copy:
     root = copy_repository(tmp_path_factory.mktemp("repository"))
-    return render_into(root, ONE_OF_EACH)
+    return render_into(root, {t: (free_name(stem, t),) for t, stem in STEMS.items()})
 
 
 @pytest.mark.parametrize("trigger", TRIGGERS)

@@ -8,7 +8,7 @@ import pytest
 
 from scaffold.__main__ import main
 from scaffold.names import InvalidNameError, check_name
-from scaffold.render import create, render
+from scaffold.render import create
 from stackspec.model import ROOT
 
 
@@ -57,9 +57,3 @@ def test_the_command_refuses_with_a_message_and_exit_status_2(
 ) -> None:
     assert main(["Orders", "api"]) == 2
     assert "make new-function: NAME must be" in capsys.readouterr().err
-
-
-def test_a_free_name_is_accepted_for_every_trigger() -> None:
-    check_name("orders", ROOT)
-    for trigger in ("api", "sqs", "s3", "schedule"):
-        assert render("orders", trigger, ROOT)
