@@ -19,7 +19,7 @@ ARCH ?= arm64
 EVENT ?= events/sample_api/get_users.json
 
 .PHONY: help dev test lint typecheck pytest bench build verify invoke import seed reset \
-        deploy deploy-plan destroy check-deep audit clean
+        deploy deploy-plan destroy check-deep audit clean new-function
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -86,14 +86,20 @@ import: $(VENV) ## Import a CSV into the running `make dev`: make import FILE=pa
 seed: $(VENV) ## Import sample_users.csv into the running `make dev`
 	$(RUN) python -m localcloud.upload sample_users.csv
 
+# docs/scaffold.md: what each trigger generates. Refuses a taken name and never overwrites a file.
+new-function: $(VENV) ## A new function, its stack, events and tests: make new-function NAME=orders TRIGGER=api
+	$(RUN) python -m scaffold $(or $(NAME),$(error set NAME=<name> TRIGGER=api|sqs|s3|schedule)) \
+		$(or $(TRIGGER),$(error set TRIGGER=api|sqs|s3|schedule))
+
 reset: $(VENV) ## Wipe the local data of `make dev` (database, S3 snapshot)
 	$(RUN) python -m localcloud.reset
 
 # The long versions of the checks `make test` runs bounded: one line per long run, add yours
 # above the audit (in this sandbox the strict audit fails: see docs/operations.md).
-check-deep: $(VENV) $(CHECKOV) ## The long checks: deep fuzzing, properties and load; strict audit
+check-deep: $(VENV) $(CHECKOV) ## The long checks: deep fuzzing, properties, load, generated functions; strict audit
 	$(RUN) python -m bench load
 	CHECK_DEEP=1 $(RUN) pytest -m slow tests/fuzz
+	CHECK_DEEP=1 $(RUN) pytest -m slow tests/scaffold
 	HYPOTHESIS_PROFILE=deep $(RUN) pytest -n auto tests/properties
 	$(RUN) python -m tests.security.audit --strict
 

@@ -5,5 +5,6 @@ pytest_plugins = [
     "tests.fixtures.s3",
     "tests.fixtures.events",
     "tests.fixtures.lambda_context",
+    "tests.fixtures.functions",
     "tests.security.log_scan",
 ]

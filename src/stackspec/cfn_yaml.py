@@ -31,8 +31,7 @@ _Loader.add_multi_constructor("!", _intrinsic)
 
 def loads(text: str) -> dict[str, Any]:
     """The template as plain data, intrinsic functions in their long form."""
-    # nosec B506: _Loader is a SafeLoader subclass; it adds constructors for the `!` tags only.
-    data = yaml.load(text, Loader=_Loader)  # noqa: S506  # nosec B506
+    data = yaml.load(text, Loader=_Loader)  # noqa: S506  # nosec B506: a SafeLoader subclass
     if not isinstance(data, dict):
         raise ValueError("a CloudFormation template is a mapping")
     return data

@@ -52,9 +52,11 @@ def checkov_command() -> list[str]:
 
 
 def run_checkov() -> dict[str, Any]:
-    # One process over every template (checkov takes seconds to start); --skip-download
-    # keeps it offline. Run from the folder with a relative path: checkov's secret scan
-    # (CKV_AWS_45) once flagged the functions' environments for the checkout's own path.
+    # One process over the templates (checkov takes seconds to start); --skip-download keeps
+    # it offline. From inside the folder: checkov scans each template's path with the Lambda
+    # environment for secrets (bridgecrewio/checkov#7310), and an absolute path can look like an
+    # AWS secret key (a run of 40 such characters: /tmp/pytest-of-root/pytest-123/repository0/
+    # deploy/cloudformation/s3-lambda.yaml), so the check failed or passed by checkout path.
     result = subprocess.run(
         [
             *checkov_command(),

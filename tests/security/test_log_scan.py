@@ -93,10 +93,11 @@ def test_one_failure_per_import_of_one_batch_is_fine() -> None:
     assert scan("\n".join([*lines, info, info])) == []
 
 
-def test_one_failure_per_message_of_one_batch_is_fine() -> None:
-    lines = [powertools_line("message failed", message_id=str(n)) for n in range(3)]
+def test_one_failure_per_message_of_one_batch_is_fine_and_a_second_one_is_not() -> None:
+    lines = [powertools_line("record failed", message_id=str(n)) for n in range(3)]
     assert scan("\n".join(lines)) == []
-    assert [leak.kind for leak in scan("\n".join([lines[0], lines[0]]))] == [
+    again = powertools_line("record failed", message_id="1")
+    assert [leak.kind for leak in scan("\n".join([*lines, again]))] == [
         "failure logged more than once"
     ]
 

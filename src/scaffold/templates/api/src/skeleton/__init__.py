@@ -1,0 +1,1 @@
+"""The skeleton WebAPI: create, read and list items (from `make new-function`)."""

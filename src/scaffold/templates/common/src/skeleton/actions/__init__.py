@@ -1,0 +1,1 @@
+"""One module per use case: input -> service call -> output shape; no SQL, no boto3."""

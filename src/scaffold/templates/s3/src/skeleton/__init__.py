@@ -1,0 +1,1 @@
+"""The skeleton recorder: objects created in its bucket, recorded in PostgreSQL."""

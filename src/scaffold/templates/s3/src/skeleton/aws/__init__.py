@@ -1,0 +1,1 @@
+"""AWS clients, created lazily and reused across invocations."""

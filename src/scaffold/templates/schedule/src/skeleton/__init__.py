@@ -1,0 +1,1 @@
+"""The skeleton job: runs on a schedule, once per scheduled time, on PostgreSQL."""

@@ -1,0 +1,1 @@
+"""The skeleton consumer: SQS messages recorded in PostgreSQL."""
