@@ -80,10 +80,9 @@ def test_minio_credentials_are_the_ones_the_tools_default_to(services: dict[str,
 
 def test_bucket_job_creates_the_declared_bucket(services: dict[str, Any]) -> None:
     job = services["minio-bucket"]
-    sources = [s for s in declared.bucket_sources(stackspec.functions()) if s.env_var]
-    assert sources, "the sample stack has a bucket that notifies a queue"
-    for source in sources:
-        assert job["environment"][source.env_var] == source.bucket
+    buckets = {s.bucket for s in declared.bucket_sources(stackspec.functions())}
+    assert buckets, "the sample stack has a bucket that notifies a queue"
+    assert job["environment"]["IMPORT_BUCKET"] in buckets
     assert "mc version enable" in " ".join(job["command"])
     assert job["depends_on"]["minio"]["condition"] == "service_healthy"
 

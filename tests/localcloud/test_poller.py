@@ -181,13 +181,15 @@ def test_retry_lines_say_why_and_tell_a_permanent_failure_from_a_transient_one(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
     from localcloud.isolated import ProcessHost
-    from localcloud.stack import SRC
+    from stackspec.model import ROOT
+
+    src = ROOT / "src"
 
     # GIVEN the real importer in a process of its own, as make dev runs it, and two messages
     # that fail: one no retry can help (not JSON), one S3 refuses for now (no such bucket)
     _, queues = wired
     env = {"POWERTOOLS_SERVICE_NAME": "sample_event", "LOG_LEVEL": "WARNING"}
-    importer = ProcessHost("sample_event", "sample_event.index.handler", (SRC,), env, 60.0)
+    importer = ProcessHost("sample_event", "sample_event.index.handler", (src,), env, 60.0)
     missing = load_event("s3_object_created")
     missing["Records"][0]["s3"]["bucket"]["name"] = "no-such-bucket-here"
     missing["Records"][0]["s3"]["object"]["key"] = "imports/later.csv"

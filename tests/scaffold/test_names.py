@@ -38,7 +38,7 @@ def test_a_name_that_cannot_be_a_new_function_is_refused_saying_why(name: str, w
 @pytest.mark.parametrize(
     ("name", "trigger", "clash"),
     [
-        ("api", "api", "apigateway-lambda.yaml already declares ${Project}-${Stage}-api"),
+        ("api", "api", "apigateway-lambda.yaml already declares ApiFunctionName"),
         ("dependencies", "sqs", "apigateway-lambda.yaml already declares ${Project}-${Stage}-dep"),
         ("sample", "s3", "s3-lambda.yaml already declares sample-bucket"),
     ],
