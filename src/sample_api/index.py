@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 from aws_lambda_powertools.event_handler import APIGatewayRestResolver, Response
 from aws_lambda_powertools.logging import correlation_paths
 
-from sample_api import body, exception_handlers, openapi, web
+from sample_api import body, exception_handlers, openapi, snapstart, web
 from sample_api.routes import users
 from shared.log import get_logger
 from shared.metrics import get_metrics
@@ -42,6 +42,7 @@ def _openapi_document() -> str:
 
 
 exception_handlers.install(app)
+snapstart.register(app, _openapi_document)  # only where SnapStart can run the hooks
 
 
 @logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
