@@ -1,13 +1,12 @@
 """The floor of sample_api: the bare handler's work inside what sample_api cannot do without.
 
 Powertools' REST resolver, its Logger (with the Lambda context and the correlation id) and
-its Metrics decorator, imported as sample_api imports them (its package registers Powertools'
-re-exporting __init__ files lazily). What sample_api costs above this is its own code.
+its Metrics, imported and used as sample_api's index.py does (its package registers
+Powertools' re-exporting __init__ files lazily). What sample_api costs above this is its own.
 """
 
 from __future__ import annotations
 
-import warnings
 from typing import Any
 
 # First: sample_api's package registers Powertools' packages lazily, as in the function.
@@ -15,13 +14,11 @@ import sample_api  # noqa: F401
 
 # isort: split
 from aws_lambda_powertools.event_handler.api_gateway import APIGatewayRestResolver, Response
-from aws_lambda_powertools.logging import correlation_paths
 from aws_lambda_powertools.logging.logger import Logger
 from aws_lambda_powertools.metrics.metrics import Metrics
 
 from bench import _api_bare
 
-warnings.filterwarnings("ignore", message="No application metrics to publish")
 app = APIGatewayRestResolver()
 logger = Logger(service="floor", level="WARNING")
 metrics = Metrics(namespace="Floor", service="floor")
@@ -33,7 +30,11 @@ def list_users() -> Response[str]:
     return Response(reply["statusCode"], "application/json", reply["body"], reply["headers"])
 
 
-@logger.inject_lambda_context(correlation_id_path=correlation_paths.API_GATEWAY_REST)
-@metrics.log_metrics
+@logger.inject_lambda_context
 def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    return app.resolve(event, context)
+    logger.set_correlation_id((event.get("requestContext") or {}).get("requestId"))
+    try:
+        return app.resolve(event, context)
+    finally:
+        if metrics.metric_set:
+            metrics.flush_metrics()
