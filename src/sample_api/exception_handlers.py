@@ -18,7 +18,7 @@ from aws_lambda_powertools.event_handler.openapi.exceptions import (
     RequestValidationError,
 )
 
-from sample_api import web
+from sample_api import body, web
 from shared.errors import TransientError
 from shared.log import get_logger
 
@@ -50,7 +50,7 @@ def _invalid_base64(exc: Exception) -> Response[str]:
     return web.error_response(400, "request body is not valid base64")
 
 
-def _duplicate_key(exc: web.DuplicateKeyError) -> Response[str]:
+def _duplicate_key(exc: body.DuplicateKeyError) -> Response[str]:
     errors = web.field_errors([{"loc": ("body", exc.key), "msg": "appears more than once"}])
     return web.error_response(400, str(exc), errors=errors)
 
@@ -99,7 +99,7 @@ _TABLE: dict[type[Exception], Callable[..., Response[str]]] = {
     RequestUnsupportedContentType: _unsupported_content_type,
     UnicodeDecodeError: _undecodable_body,
     binascii.Error: _invalid_base64,
-    web.DuplicateKeyError: _duplicate_key,
+    body.DuplicateKeyError: _duplicate_key,
     NotFoundError: _no_route,
     ServiceError: _service_error,
     # Retrying later can help: the client is told so. psycopg's connection-level failures

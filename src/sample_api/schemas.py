@@ -1,54 +1,60 @@
 """Output models: they document responses in /openapi.json; tests hold responses to them.
 
 Strict on purpose (no extra fields, bounded strings): the fuzzer's response-schema check
-then catches a response that grows a field or leaks one.
+then catches a response that grows a field or leaks one. Plain dataclasses, so that defining
+them imports nothing: pydantic reads them (config, constraints) only when it builds the
+document, and tests validate a response with `TypeAdapter(UserOut).validate_python(body)`.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime  # noqa: TC003 (pydantic resolves annotations at runtime)
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from sample_api.constraints import Constraints
+from shared.limits import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
 
-from shared.models import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
-
-_STRICT = ConfigDict(extra="forbid")
+_STRICT: Any = {"extra": "forbid"}  # pydantic's ConfigDict, read from __pydantic_config__
 
 
-class UserOut(BaseModel):
+@dataclass
+class UserOut:
     """A user as the API returns it."""
 
-    model_config = _STRICT
+    __pydantic_config__ = _STRICT
 
-    id: Annotated[int, Field(ge=1)]
-    name: Annotated[str, Field(min_length=1, max_length=NAME_MAX_LENGTH)]
-    email: Annotated[str, Field(min_length=3, max_length=EMAIL_MAX_LENGTH)]
+    id: Annotated[int, Constraints(ge=1)]
+    name: Annotated[str, Constraints(min_length=1, max_length=NAME_MAX_LENGTH)]
+    email: Annotated[str, Constraints(min_length=3, max_length=EMAIL_MAX_LENGTH)]
     created_at: datetime
 
 
-class UserPage(BaseModel):
+@dataclass
+class UserPage:
     """One page of users in id order; next_cursor is null on the last page."""
 
-    model_config = _STRICT
+    __pydantic_config__ = _STRICT
 
-    items: Annotated[list[UserOut], Field(max_length=100)]
+    items: Annotated[list[UserOut], Constraints(max_length=100)]
     next_cursor: str | None
 
 
-class FieldError(BaseModel):
+@dataclass
+class FieldError:
     """Which field failed validation, and why."""
 
-    model_config = _STRICT
+    __pydantic_config__ = _STRICT
 
     field: str
     message: str
 
 
-class ErrorOut(BaseModel):
+@dataclass
+class ErrorOut:
     """Every error body: a human message, the failed fields for validation, the request id."""
 
-    model_config = _STRICT
+    __pydantic_config__ = _STRICT
 
     message: str
     errors: list[FieldError] | None = None

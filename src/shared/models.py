@@ -11,9 +11,7 @@ from typing import Annotated
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
-NAME_MAX_LENGTH = 100
-EMAIL_MAX_LENGTH = 254
-
+from shared.limits import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
 
 # Unicode categories Cc (NUL and the other control characters) and Cs (lone surrogates, which
 # JSON can carry but UTF-8, and so PostgreSQL, cannot store). Both ranges are fixed by Unicode's

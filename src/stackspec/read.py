@@ -25,6 +25,7 @@ from stackspec.values import (
     referenced,
     scalar,
     substituted_refs,
+    walk,
 )
 
 if TYPE_CHECKING:
@@ -254,11 +255,28 @@ def _api_paths(logical_id: str, resources: Resources) -> tuple[str, ...]:
         if resource["Type"] != "AWS::ApiGateway::Method":
             continue
         props = resource["Properties"]
+        # The Uri's `!Sub`, or each branch of an `!If` (the function, or an alias of it).
         uri = props.get("Integration", {}).get("Uri", {})
-        text = uri.get("Fn::Sub") if isinstance(uri, dict) else None
-        if isinstance(text, str) and logical_id in substituted_refs(text):
+        texts = [
+            node["Fn::Sub"] for node in walk(uri) if isinstance(node, dict) and "Fn::Sub" in node
+        ]
+        targets = {
+            _invoked(name, resources)
+            for text in texts
+            if isinstance(text, str)
+            for name in substituted_refs(text)
+        }
+        if logical_id in targets:
             paths.append(_resource_path(props["ResourceId"], resources))
     return tuple(sorted(set(paths)))
+
+
+def _invoked(name: str, resources: Resources) -> str:
+    """The function a name invokes: itself, or the function of an alias or version."""
+    resource = resources.get(name, {})
+    if resource.get("Type") in {"AWS::Lambda::Alias", "AWS::Lambda::Version"}:
+        return referenced(resource["Properties"]["FunctionName"]) or name
+    return name
 
 
 def _resource_path(node: Any, resources: Resources) -> str:

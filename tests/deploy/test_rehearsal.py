@@ -35,6 +35,7 @@ UNSUPPORTED = {
     "AWS::ApiGateway::Stage",
     "AWS::ApiGateway::UsagePlan",
     "AWS::ApiGateway::UsagePlanKey",
+    "AWS::Lambda::Alias",
     "AWS::EC2::SecurityGroupEgress",
     "AWS::RDS::DBProxy",
     "AWS::RDS::DBProxyTargetGroup",

@@ -10,7 +10,19 @@ from pathlib import Path
 SRC = Path(__file__).resolve().parents[2] / "src"
 # Heavy modules that GET /users never needs: imported on first use, if ever. (Powertools'
 # own __init__ imports the bare `botocore` package to tag the user agent: not ours to skip.)
-NOT_AT_COLD_START = ("boto3", "botocore.session", "localcloud")
+# pydantic and Powertools' validation come with the first POST or /openapi.json; the other
+# resolvers and event classes would come back if a Powertools package __init__ that
+# sample_api/__init__.py skips started doing more than re-export (tests/shared/test_lazy.py).
+NOT_AT_COLD_START = (
+    "boto3",
+    "botocore.session",
+    "localcloud",
+    "pydantic",
+    "aws_lambda_powertools.event_handler.middlewares.openapi_validation",
+    "aws_lambda_powertools.event_handler.openapi.merge",
+    "aws_lambda_powertools.event_handler.appsync",
+    "aws_lambda_powertools.utilities.data_classes.sns_event",
+)
 
 
 def _import_index(database_url: str, code: str = "") -> subprocess.CompletedProcess[str]:

@@ -6,6 +6,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from pydantic import TypeAdapter
 
 from sample_api.schemas import UserOut
 from tests.sample_api.conftest import Invoke, count_users
@@ -25,7 +26,7 @@ def test_post_user_creates_the_user_and_points_at_it(
 ) -> None:
     reply = api("post_user", body=ADA)
     assert reply.status == 201
-    user = UserOut.model_validate(reply.body)
+    user = TypeAdapter(UserOut).validate_python(reply.body)
     assert reply.headers["Location"] == f"/users/{user.id}"
     assert reply.headers["Cache-Control"] == "no-store"
     assert _rows(db) == [(user.id, "Ada Lovelace", "Ada@Example.com")]

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from pydantic import TypeAdapter
 
 from sample_api.schemas import UserOut
 from tests.sample_api.conftest import Invoke, add_users
@@ -17,7 +18,7 @@ def test_get_user_returns_the_user(api: Invoke, db: psycopg.Connection[Any]) -> 
     [user_id] = add_users(db, 1)
     reply = api("get_user", path=f"/users/{user_id}")
     assert reply.status == 200
-    user = UserOut.model_validate(reply.body)
+    user = TypeAdapter(UserOut).validate_python(reply.body)
     assert (user.id, user.name, user.email) == (user_id, "User 1", "user1@example.com")
     assert reply.headers["Cache-Control"] == "no-store"
 

@@ -64,3 +64,13 @@ def test_openapi_document_describes_every_route_with_the_validating_models(api: 
     assert "404" in document["paths"]["/users/{user_id}"]["get"]["responses"]
     for name in ("UserOut", "UserPage", "ErrorOut"):
         assert name in document["components"]["schemas"]
+
+
+def test_the_document_leaves_the_routers_serving_requests(api: Invoke) -> None:
+    # The document is written by a resolver of its own, over the same routers.
+    from sample_api import index
+    from sample_api.routes import users
+
+    assert api("get_openapi").status == 200
+    assert users.router.api_resolver is index.app
+    assert api("get_users").status == 200

@@ -18,7 +18,7 @@ class _User(BaseModel):
 
 
 def test_powertools_still_unwraps_a_list_body_into_its_first_element() -> None:
-    # Workaround: web.JsonBodiesOnly refuses a body that is not one JSON object.
+    # Workaround: sample_api/body.py refuses a body that is not one JSON object.
     app = APIGatewayRestResolver(enable_validation=True)
 
     @app.post("/users")

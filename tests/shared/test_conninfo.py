@@ -83,3 +83,22 @@ def test_a_secret_without_a_host_needs_db_host(
     monkeypatch.delenv("DB_HOST")
     with pytest.raises(SettingsError, match="DB_HOST"):
         conninfo(load_settings())
+
+
+def test_forgotten_secrets_are_fetched_again(use_secret: Callable[..., None]) -> None:
+    # A SnapStart snapshot must not carry the password: the hook forgets it before.
+    import os
+
+    import boto3
+
+    from shared import secrets
+
+    use_secret(password="first")  # noqa: S106 - a test value
+    arn = os.environ["DB_SECRET_ARN"]
+    assert secrets.get_db_secret(arn)["password"] == "first"  # noqa: S105
+    client = boto3.client("secretsmanager", region_name="us-east-1")
+    value = {"username": "app", "password": "second"}
+    client.put_secret_value(SecretId=arn, SecretString=json.dumps(value))
+    assert secrets.get_db_secret(arn)["password"] == "first"  # noqa: S105 - cached
+    secrets.forget()
+    assert secrets.get_db_secret(arn)["password"] == "second"  # noqa: S105
