@@ -19,7 +19,7 @@ import functools
 import inspect
 import re
 from types import NoneType, UnionType
-from typing import TYPE_CHECKING, Annotated, Any, NamedTuple, Union, get_args, get_origin
+from typing import TYPE_CHECKING, Annotated, Any, Union, get_args, get_origin
 
 from aws_lambda_powertools.event_handler.openapi.exceptions import RequestValidationError
 
@@ -84,11 +84,15 @@ class ParsedRoute:
         return self._func(**values)
 
 
-class _Param(NamedTuple):
-    name: str
-    kind: Any  # int, str, or the body's model
-    rules: dict[str, Any]
-    default: Any
+class _Param:
+    # A plain class: a NamedTuple or a dataclass would compile code at import (cold start).
+    __slots__ = ("default", "kind", "name", "rules")
+
+    def __init__(self, name: str, kind: Any, rules: dict[str, Any], default: Any) -> None:
+        self.name = name
+        self.kind = kind  # int, str, or the body's model
+        self.rules = rules
+        self.default = default
 
 
 def _check(param: _Param, raw: Any) -> tuple[Any, tuple[str, str] | None]:

@@ -4,6 +4,8 @@ Strict on purpose (no extra fields, bounded strings): the fuzzer's response-sche
 then catches a response that grows a field or leaks one. Plain dataclasses, so that defining
 them imports nothing: pydantic reads them (config, constraints) only when it builds the
 document, and tests validate a response with `TypeAdapter(UserOut).validate_python(body)`.
+Only __init__ is generated (repr=False, eq=False): each generated method is code compiled at
+import, and nothing compares or prints these.
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ from shared.limits import EMAIL_MAX_LENGTH, NAME_MAX_LENGTH
 _STRICT: Any = {"extra": "forbid"}  # pydantic's ConfigDict, read from __pydantic_config__
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class UserOut:
     """A user as the API returns it."""
 
@@ -30,7 +32,7 @@ class UserOut:
     created_at: datetime
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class UserPage:
     """One page of users in id order; next_cursor is null on the last page."""
 
@@ -40,7 +42,7 @@ class UserPage:
     next_cursor: str | None
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class FieldError:
     """Which field failed validation, and why."""
 
@@ -50,7 +52,7 @@ class FieldError:
     message: str
 
 
-@dataclass
+@dataclass(repr=False, eq=False)
 class ErrorOut:
     """Every error body: a human message, the failed fields for validation, the request id."""
 
