@@ -107,8 +107,7 @@ def _load(
 ) -> ImportSummary:
     summary = ImportSummary(import_id, "completed")
     try:
-        with conn.transaction():  # a savepoint: a bad file leaves nothing staged or inserted
-            staging.create(conn)
+        with conn.transaction():  # a savepoint: a bad file leaves nothing inserted
             _stage(conn, chunks, rejects, summary, batch_rows)
     except ImportFileError as exc:
         return ImportSummary(import_id, "failed", error=str(exc))
@@ -129,33 +128,32 @@ def _stage(
     header, records = open_csv(chunks)
     summary.ignored_columns = header.ignored
     name_at, email_at, width = header.name_index, header.email_index, header.width
+    needed = max(name_at, email_at)
     rows_read = 0
-    block_rows = min(staging.BLOCK_ROWS, batch_rows)
-    block: list[str] = []
-    blocks: list[str] = []
     with batches.BatchLoader(conn) as loader:
+        fold, batch = loader.fold, {}
         for line, fields in records:
             rows_read += 1
             if len(fields) > width:
                 reason = f"the row has {len(fields)} fields, the header {width}"
-            elif len(fields) <= max(name_at, email_at):
+            elif len(fields) <= needed:
                 reason = f"the row has {len(fields)} fields: name or email is missing"
             else:
-                name, email = fields[name_at], fields[email_at]
-                valid = validate_row(name, email)
+                valid = validate_row(fields[name_at], fields[email_at])
                 if not isinstance(valid, str):
-                    block.append(staging.copy_line(line, *valid))
-                    if len(block) == block_rows:
-                        blocks.append("".join(block))
-                        block.clear()
-                        if len(blocks) * block_rows >= batch_rows:
-                            loader.submit(blocks)
-                            blocks = []
+                    key = fold(valid[1])
+                    if (
+                        key not in batch
+                    ):  # the first row of an email wins; later ones are duplicates
+                        batch[key] = staging.copy_line(*valid)
+                        if len(batch) == batch_rows:
+                            loader.submit(batch)
+                            batch = {}
                     continue
                 reason = valid
             cells = [*fields, "", ""]
             rejects.add(line, cells[name_at], cells[email_at], reason)
-        loader.submit([*blocks, "".join(block)])
+        loader.submit(batch)
         summary.inserted = loader.finish()
     summary.rows_read = rows_read
 
