@@ -16,11 +16,10 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from sample_event.aws import s3
-from sample_event.daos import batches, ledger, staging
+from sample_event.daos import batches, ledger
 from sample_event.errors import ImportFileError, ObjectGoneError, StorageUnavailableError
 from sample_event.models import ImportSummary
 from sample_event.services import reports
-from sample_event.services.validation import validate_row
 from shared.log import get_logger
 
 if TYPE_CHECKING:
@@ -123,39 +122,12 @@ def _stage(
     summary: ImportSummary,
     batch_rows: int,
 ) -> None:
+    from sample_event.services import loading
     from sample_event.services.csv_rows import open_csv
 
     header, records = open_csv(chunks)
     summary.ignored_columns = header.ignored
-    name_at, email_at, width = header.name_index, header.email_index, header.width
-    needed = max(name_at, email_at)
-    rows_read = 0
-    with batches.BatchLoader(conn) as loader:
-        fold, batch = loader.fold, {}
-        for line, fields in records:
-            rows_read += 1
-            if len(fields) > width:
-                reason = f"the row has {len(fields)} fields, the header {width}"
-            elif len(fields) <= needed:
-                reason = f"the row has {len(fields)} fields: name or email is missing"
-            else:
-                valid = validate_row(fields[name_at], fields[email_at])
-                if not isinstance(valid, str):
-                    key = fold(valid[1])
-                    if (
-                        key not in batch
-                    ):  # the first row of an email wins; later ones are duplicates
-                        batch[key] = staging.copy_line(*valid)
-                        if len(batch) == batch_rows:
-                            loader.submit(batch)
-                            batch = {}
-                    continue
-                reason = valid
-            cells = [*fields, "", ""]
-            rejects.add(line, cells[name_at], cells[email_at], reason)
-        loader.submit(batch)
-        summary.inserted = loader.finish()
-    summary.rows_read = rows_read
+    summary.rows_read, summary.inserted = loading.load(conn, header, records, rejects, batch_rows)
 
 
 def _taken(
