@@ -9,6 +9,14 @@ class ImportFileError(AppError):
     """The object cannot be read as a CSV of users; nothing of it is imported, no retry helps."""
 
 
+class ObjectTooLargeError(AppError):
+    """The object is larger than one invocation can import; no retry helps."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(f"the object is {size:,} bytes")
+        self.size = size
+
+
 class ObjectGoneError(AppError):
     """The object version named by the event no longer exists (deleted or overwritten)."""
 

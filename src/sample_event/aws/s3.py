@@ -8,7 +8,7 @@ from __future__ import annotations
 from functools import cache
 from typing import TYPE_CHECKING, Any
 
-from sample_event.errors import ObjectGoneError, StorageUnavailableError
+from sample_event.errors import ObjectGoneError, ObjectTooLargeError, StorageUnavailableError
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -34,8 +34,13 @@ def get_client() -> S3Client:
     return boto3.client("s3", config=config)
 
 
-def read_chunks(client: S3Client, ref: ObjectRef, chunk_size: int = CHUNK_SIZE) -> Iterator[bytes]:
-    """Open the exact version the event names and stream it; raises ObjectGoneError if gone."""
+def read_chunks(
+    client: S3Client, ref: ObjectRef, chunk_size: int = CHUNK_SIZE, *, max_bytes: int | None = None
+) -> Iterator[bytes]:
+    """Open the exact version the event names and stream it; raises ObjectGoneError if gone.
+
+    An object over max_bytes (GetObject's ContentLength) raises ObjectTooLargeError unread.
+    """
     from botocore.exceptions import BotoCoreError, ClientError
 
     params: dict[str, Any] = {"Bucket": ref.bucket, "Key": ref.key}
@@ -44,7 +49,7 @@ def read_chunks(client: S3Client, ref: ObjectRef, chunk_size: int = CHUNK_SIZE) 
     elif ref.etag:
         params["IfMatch"] = ref.etag  # overwritten since the event: PreconditionFailed
     try:
-        body = client.get_object(**params)["Body"]
+        response = client.get_object(**params)
     except ClientError as exc:
         code = exc.response.get("Error", {}).get("Code", "")
         if code in _GONE_CODES:
@@ -52,6 +57,10 @@ def read_chunks(client: S3Client, ref: ObjectRef, chunk_size: int = CHUNK_SIZE) 
         raise StorageUnavailableError(f"s3 GetObject failed ({code})") from exc
     except BotoCoreError as exc:
         raise StorageUnavailableError(f"s3 GetObject failed ({type(exc).__name__})") from exc
+    body = response["Body"]
+    if max_bytes is not None and response["ContentLength"] > max_bytes:
+        body.close()
+        raise ObjectTooLargeError(response["ContentLength"])
     return _chunks(body, chunk_size)
 
 

@@ -17,9 +17,14 @@ from typing import TYPE_CHECKING, Any
 
 from sample_event.aws import s3
 from sample_event.daos import batches, ledger
-from sample_event.errors import ImportFileError, ObjectGoneError, StorageUnavailableError
+from sample_event.errors import (
+    ImportFileError,
+    ObjectGoneError,
+    ObjectTooLargeError,
+    StorageUnavailableError,
+)
 from sample_event.models import ImportSummary
-from sample_event.services import reports
+from sample_event.services import limits, reports
 from shared.log import get_logger
 
 if TYPE_CHECKING:
@@ -49,19 +54,26 @@ def run_import(
     remaining_ms: int,
     chunk_size: int = s3.CHUNK_SIZE,
     batch_rows: int = batches.BATCH_ROWS,
+    bytes_per_second: int | None = None,
 ) -> ImportSummary:
     """Import one object version, at most once; see the module docstring for the outcomes."""
     started = time.monotonic()
     budget_ms = max(remaining_ms, _MIN_BUDGET_MS)
     if not ledger.claim(conn, ref, import_id, expiry_ms=budget_ms):
         return _taken(conn, client, ref, import_id)
+    rate = bytes_per_second or limits.bytes_per_second()
     try:
-        chunks = s3.read_chunks(client, ref, chunk_size)
+        chunks = s3.read_chunks(
+            client, ref, chunk_size, max_bytes=limits.max_bytes(rate, budget_ms)
+        )
     except ObjectGoneError as exc:
         summary = ImportSummary(import_id, "skipped", error=str(exc))
         ledger.finish(conn, ref, summary, None)
         _record(ref, summary)
         return summary
+    except ObjectTooLargeError as exc:
+        error = limits.refusal(exc.size, rate, budget_ms)
+        return _refuse(conn, client, ref, ImportSummary(import_id, "failed", error=error))
     rejects = reports.RejectReport(client, ref)
     try:
         with conn.transaction():
@@ -80,6 +92,17 @@ def run_import(
     except BaseException:
         rejects.discard()
         raise
+    _record(ref, summary)
+    _write_report(conn, client, ref, document)
+    return summary
+
+
+def _refuse(
+    conn: Connection[Any], client: S3Client, ref: ObjectRef, summary: ImportSummary
+) -> ImportSummary:
+    """Record and report a failure found before any row was read; nothing to retry."""
+    document = reports.summary_document(ref, summary, None)
+    ledger.finish(conn, ref, summary, document)
     _record(ref, summary)
     _write_report(conn, client, ref, document)
     return summary
