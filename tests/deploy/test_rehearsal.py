@@ -178,7 +178,7 @@ def test_rehearsed_resources_carry_the_settings_the_code_relies_on(rehearsal: Re
         QueueUrl=outputs["ImportQueueUrl"], AttributeNames=["All"]
     )["Attributes"]
     assert json.loads(attributes["RedrivePolicy"])["maxReceiveCount"] == 5
-    assert int(attributes["VisibilityTimeout"]) == 360
+    assert int(attributes["VisibilityTimeout"]) == 1800
     # (moto's bucket keeps only the encryption of its properties: versioning, public access
     # blocks, lifecycle and notification are checked on the template by test_consistency)
     encryption = aws["s3"].get_bucket_encryption(Bucket=outputs["ImportBucketName"])
