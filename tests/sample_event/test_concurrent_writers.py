@@ -140,3 +140,42 @@ def test_a_post_of_an_email_the_running_import_holds_gets_409_once_it_commits(
     )
     [row] = ledger()
     assert (row["status"], row["inserted"], row["duplicates"]) == ("completed", ROWS - 1, 1)
+
+
+def test_an_import_deadlocked_with_a_registration_gives_way_and_completes(
+    upload: Any, db: Any, s3_client: Any, database_url: str, ledger: Any
+) -> None:
+    # GIVEN a registration holding row 2's email, while the import's COPY holds row 1's and
+    # waits for row 2; then the registration asks for row 1's email too: a deadlock. The
+    # import's deadlock check runs first (3 s against the registration's 60 s), so the import
+    # is the one PostgreSQL picks to fail.
+    obj = upload(BODY)
+    with (
+        psycopg.connect(database_url, autocommit=True) as holder,
+        psycopg.connect(database_url, autocommit=True) as importing,
+        ThreadPoolExecutor(2) as pool,
+    ):
+        holder.execute("SET deadlock_timeout = '60s'")
+        importing.execute("SET deadlock_timeout = '3s'")
+        held = holder.transaction()
+        held.__enter__()
+        register(holder, name="Holder", email="user1@example.com")
+        running = pool.submit(_import, database_url, s3_client, obj, importing)
+        _wait_for_a_waiter_on(db, holder)
+        crossing = pool.submit(register, holder, name="Holder", email="user0@example.com")
+        # WHEN PostgreSQL breaks the deadlock by failing the import's COPY
+        crossing.result(timeout=60)  # the import gave its rows back: the holder goes on
+        _wait_for_a_waiter_on(db, holder)  # the import, again, now through the probe or staging
+        held.__exit__(None, None, None)
+        summary = running.result(timeout=60)
+    # THEN the import completes without the holder's two emails, each of which exists once
+    assert (summary.status, summary.inserted, summary.duplicates) == ("completed", ROWS - 2, 2)
+    assert db.execute(
+        "SELECT name FROM users WHERE email IN ('user0@example.com', 'user1@example.com')"
+    ).fetchall() == [("Holder",), ("Holder",)]
+    assert db.execute("SELECT count(*), count(DISTINCT lower(email)) FROM users").fetchone() == (
+        ROWS,
+        ROWS,
+    )
+    [row] = ledger()
+    assert (row["status"], row["inserted"], row["duplicates"]) == ("completed", ROWS - 2, 2)

@@ -1,13 +1,15 @@
 """Batches of valid rows loaded into users by a worker thread, overlapping the CSV parsing.
 
 A batch maps lower(email) to the first row of that email in the batch (staging.copy_line),
-in file order. It is loaded optimistically: one probe drops the emails users already has, and
-the rest is COPYed straight into users inside a savepoint, which costs PostgreSQL about what
-psql's \\copy does. If a concurrent POST or import took one of those emails after the probe,
-the COPY fails on the unique index (or deadlocks with that writer): the savepoint is rolled
-back and the batch goes through a staging table and INSERT ... ON CONFLICT DO NOTHING, which
+in file order. It is COPYed straight into users inside a savepoint, which costs PostgreSQL
+about what psql's \\copy does. If one of its emails is taken (in the table already, or by a
+concurrent POST or import), the COPY fails on the unique index, or deadlocks with that
+writer: the savepoint is rolled back, one probe finds which of the batch's emails users has,
+and the rest is COPYed again. From then on every batch of the file is probed first, since the
+file meets the table's emails. If even that COPY fails (a writer took an email since the
+probe), the batch goes through a staging table and INSERT ... ON CONFLICT DO NOTHING, which
 waits for the other writer and skips what it took. Batches go in file order, so the first
-occurrence of an email still wins across batches (the later batch's probe finds the row),
+occurrence of an email still wins across batches (a later batch meets the row in the table),
 and all run in the caller's transaction. One thread uses the connection at a time: the
 caller only parses while a batch is in flight.
 """
