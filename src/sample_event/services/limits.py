@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from shared.settings import get_settings
 
-# `python -m bench import` measured ~6 MB/s (the importer's CPU time at one core, rows of ~40
+# `python -m bench import` measured ~6.7 MB/s (the importer's CPU time at one core, rows of ~40
 # bytes streamed from S3 into PostgreSQL, x86_64); rounded down for arm64's slower cores.
 BYTES_PER_VCPU_SECOND = 4_000_000
 MB_PER_VCPU = 1769
