@@ -21,7 +21,9 @@ _UNPRINTABLE = re.compile("[\x00-\x1f\x7f-\x9f\ud800-\udfff]")
 
 
 def _reject_unprintable(value: str) -> str:
-    if _UNPRINTABLE.search(value):
+    # str.isprintable() is False for every Cc and Cs character (and for some allowed ones): in
+    # C, ~4x cheaper than the regex, it spares the regex nearly every name.
+    if not value.isprintable() and _UNPRINTABLE.search(value):
         raise ValueError("must not contain control characters")
     return value
 

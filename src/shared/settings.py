@@ -24,6 +24,7 @@ class Settings:
     log_level: str
     db_connect_timeout: int
     db_statement_timeout_ms: int
+    function_memory_mb: int  # Lambda's AWS_LAMBDA_FUNCTION_MEMORY_SIZE; 0 outside Lambda
 
 
 def _int_var(name: str, default: int, *, low: int, high: int) -> int:
@@ -66,6 +67,7 @@ def load_settings() -> Settings:
         log_level=log_level,
         db_connect_timeout=_int_var("DB_CONNECT_TIMEOUT", 3, low=1, high=60),
         db_statement_timeout_ms=_int_var("DB_STATEMENT_TIMEOUT_MS", 5000, low=100, high=900_000),
+        function_memory_mb=_int_var("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 0, low=0, high=10_240),
     )
 
 

@@ -95,7 +95,12 @@ def fields_used(package: str) -> set[str]:
 
 
 # Set by Lambda itself, or the local alternative to DB_SECRET_ARN.
-NOT_FROM_TEMPLATES = {"AWS_LAMBDA_FUNCTION_NAME", "DATABASE_URL", "INFO"}
+NOT_FROM_TEMPLATES = {
+    "AWS_LAMBDA_FUNCTION_NAME",
+    "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
+    "DATABASE_URL",
+    "INFO",
+}
 
 
 @pytest.mark.parametrize("logical_id", sorted(FUNCTIONS))

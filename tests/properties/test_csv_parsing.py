@@ -74,8 +74,17 @@ def test_any_bytes_parse_or_raise_the_file_error(body: bytes) -> None:
             assert isinstance(fields, list)
 
 
+_padding = st.sampled_from(["", " ", "  ", "\t", "\u3000", "\n"])
 _cells = st.one_of(
-    st.text(max_size=120), st.from_regex(r"[a-z.]{1,8}@[a-z.-]{1,12}", fullmatch=True)
+    st.text(max_size=120),
+    st.from_regex(r"[a-z.]{1,8}@[a-z.-]{1,12}", fullmatch=True),
+    # Near the limits, where the fast path and the adapter could disagree: names of 95 to 105
+    # characters or over 400 with padding, long local parts and labels, any case.
+    st.builds(lambda pad, core: pad + core + pad, _padding, st.text(min_size=95, max_size=105)),
+    st.builds(lambda pad, core: pad * 200 + core, _padding, st.text(min_size=1, max_size=3)),
+    st.from_regex(
+        r"[A-Za-z0-9.+_-]{1,70}@[A-Za-z0-9-]{1,70}(\.[A-Za-z]{2,4}){0,2}", fullmatch=True
+    ),
 )
 
 

@@ -15,13 +15,13 @@ BODY = "name,email\n" + "".join(f"User {i},user{i}@example.com\n" for i in range
 
 
 def _terminate_during_copy(database_url: str, stop: threading.Event) -> list[int]:
-    """Kill the importing session as soon as it is streaming rows into staging."""
+    """Kill the importing session as soon as it is streaming rows (COPY)."""
     killed: list[int] = []
     with psycopg.connect(database_url, autocommit=True) as admin:
         while not stop.is_set() and not killed:
             row = admin.execute(
                 "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
-                " AND state = 'active' AND query LIKE 'COPY import_staging%'"
+                " AND state = 'active' AND query LIKE 'COPY %'"
             ).fetchone()
             if row is not None:
                 admin.execute("SELECT pg_terminate_backend(%s)", [row[0]])

@@ -18,6 +18,14 @@ def test_control_character_pattern_matches_unicode_categories_cc_and_cs() -> Non
         assert bool(models._UNPRINTABLE.search(char)) is expected, hex(code)
 
 
+def test_printable_precheck_lets_no_control_character_through() -> None:
+    # NewUser skips its control-character regex for str.isprintable() values.
+    for code in range(sys.maxunicode + 1):
+        char = chr(code)
+        if unicodedata.category(char) in ("Cc", "Cs"):
+            assert not char.isprintable(), hex(code)
+
+
 @pytest.mark.parametrize(
     ("email", "valid"),
     [

@@ -37,10 +37,10 @@ def get_client() -> S3Client:
 
 
 class OpenedObject:
-    """An object version being read: which one it is (`ref`), and its bytes in chunks."""
+    """An object version being read: which one it is (`ref`), its size, its bytes in chunks."""
 
-    def __init__(self, ref: ObjectRef, body: Any, chunk_size: int) -> None:
-        self.ref, self._body, self._chunk_size = ref, body, chunk_size
+    def __init__(self, ref: ObjectRef, size: int, body: Any, chunk_size: int) -> None:
+        self.ref, self.size, self._body, self._chunk_size = ref, size, body, chunk_size
 
     def __iter__(self) -> Iterator[bytes]:
         return _chunks(self._body, self._chunk_size)
@@ -67,7 +67,7 @@ def open_object(client: S3Client, ref: ObjectRef, chunk_size: int = CHUNK_SIZE) 
     with storage_errors("GetObject"):
         response = client.get_object(**params)
     read = replace(ref, version_id=response.get("VersionId"), etag=response["ETag"].strip('"'))
-    return OpenedObject(read, response["Body"], chunk_size)
+    return OpenedObject(read, response["ContentLength"], response["Body"], chunk_size)
 
 
 def _chunks(body: Any, chunk_size: int) -> Iterator[bytes]:

@@ -2,13 +2,16 @@
 
 The chunks are decoded incrementally and split on LF only (CRLF keeps its CR, which the csv
 module drops), so that quoted fields keep their embedded newlines and no line is ever held
-whole in memory beyond MAX_LINE_CHARS.
+whole in memory beyond MAX_LINE_CHARS. Each chunk's complete lines go to the csv module as
+one io.StringIO, whose iteration splits them in C: half the cost of a Python loop per line.
 """
 
 from __future__ import annotations
 
 import codecs
 import csv
+import io
+import itertools
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -62,7 +65,7 @@ def _records(lines: Iterator[str]) -> Iterator[tuple[int, list[str]]]:
     try:
         for fields in reader:
             start, previous_end = previous_end + 1, reader.line_num
-            if any(field.strip() for field in fields):  # blank lines and ",,," rows are skipped
+            if any(map(str.strip, fields)):  # blank lines and ",,," rows are skipped
                 yield start, fields
     except csv.Error as exc:
         reason = str(exc)
@@ -72,21 +75,37 @@ def _records(lines: Iterator[str]) -> Iterator[tuple[int, list[str]]]:
 
 
 def _lines(chunks: Iterable[bytes]) -> Iterator[str]:
+    return itertools.chain.from_iterable(_blocks(chunks))
+
+
+def _blocks(chunks: Iterable[bytes]) -> Iterator[io.StringIO]:
+    """Each chunk's complete lines as one StringIO that yields them (LF only ends a line)."""
     decoder = codecs.getincrementaldecoder("utf-8-sig")(errors="strict")
     offset, pending = 0, ""
     for chunk in chunks:
-        text = _decode(decoder, chunk, offset)
+        text = pending + _decode(decoder, chunk, offset)
         offset += len(chunk)
-        lines = (pending + text).split("\n")
-        pending = lines.pop()
+        cut = text.rfind("\n") + 1
+        pending = text[cut:]
         # Every line, not only the unfinished one: the verdict must not depend on chunking.
-        if len(pending) > MAX_LINE_CHARS or (lines and max(map(len, lines)) > MAX_LINE_CHARS):
+        if len(pending) > MAX_LINE_CHARS or _has_long_line(text, cut):
             raise ImportFileError(f"a line is longer than {MAX_LINE_CHARS} characters")
-        for line in lines:
-            yield line + "\n"
+        if cut:
+            yield io.StringIO(text[:cut], newline="\n")
     pending += _decode(decoder, b"", offset, final=True)
     if pending:
-        yield pending
+        yield io.StringIO(pending, newline="\n")
+
+
+def _has_long_line(text: str, end: int) -> bool:
+    """Whether a line of text[:end] (LF-terminated lines) is longer than MAX_LINE_CHARS."""
+    start = 0
+    while end - start > MAX_LINE_CHARS:  # a window of MAX_LINE_CHARS + 1 must hold a LF
+        newline = text.rfind("\n", start, start + MAX_LINE_CHARS + 1)
+        if newline < 0:
+            return True
+        start = newline + 1
+    return False
 
 
 def _decode(

@@ -18,11 +18,10 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from sample_event.aws import s3
-from sample_event.daos import batches, ledger, staging
+from sample_event.daos import batches, ledger
 from sample_event.errors import ImportFileError, ObjectGoneError
 from sample_event.models import ImportSummary
-from sample_event.services import reports
-from sample_event.services.validation import validate_row
+from sample_event.services import limits, reports
 from shared.errors import TransientError
 from shared.log import get_logger
 
@@ -53,6 +52,7 @@ def run_import(
     remaining_ms: int,
     chunk_size: int = s3.CHUNK_SIZE,
     batch_rows: int = batches.BATCH_ROWS,
+    bytes_per_second: int | None = None,
 ) -> ImportSummary:
     """Import one object version, at most once; see the module docstring for the outcomes."""
     started = time.monotonic()
@@ -67,6 +67,11 @@ def run_import(
     if not ledger.claim(conn, ref, import_id, expiry_ms=budget_ms):
         chunks.close()
         return _taken(conn, client, ref, import_id)
+    rate = bytes_per_second or limits.bytes_per_second()
+    if chunks.size > limits.max_bytes(rate, budget_ms):
+        chunks.close()  # refused unread: retrying cannot make it fit
+        error = limits.refusal(chunks.size, rate, budget_ms)
+        return _refuse(conn, client, ref, ImportSummary(import_id, "failed", error=error))
     rejects = reports.RejectReport(client, ref)
     try:
         with conn.transaction():
@@ -109,6 +114,17 @@ def _skip(
     return summary
 
 
+def _refuse(
+    conn: Connection[Any], client: S3Client, ref: ObjectRef, summary: ImportSummary
+) -> ImportSummary:
+    """Record and report a failure found before any row was read; nothing to retry."""
+    document = reports.summary_document(ref, summary, None)
+    ledger.finish(conn, ref, summary, document)
+    _record(ref, summary)
+    _write_report(conn, client, ref, document)
+    return summary
+
+
 def _write_report(
     conn: Connection[Any], client: S3Client, ref: ObjectRef, document: dict[str, Any]
 ) -> None:
@@ -130,8 +146,7 @@ def _load(
 ) -> ImportSummary:
     summary = ImportSummary(import_id, "completed")
     try:
-        with conn.transaction():  # a savepoint: a bad file leaves nothing staged or inserted
-            staging.create(conn)
+        with conn.transaction():  # a savepoint: a bad file leaves nothing inserted
             _stage(conn, chunks, rejects, summary, batch_rows)
     except ImportFileError as exc:
         return ImportSummary(import_id, "failed", error=str(exc))
@@ -147,40 +162,12 @@ def _stage(
     summary: ImportSummary,
     batch_rows: int,
 ) -> None:
+    from sample_event.services import loading
     from sample_event.services.csv_rows import open_csv
 
     header, records = open_csv(chunks)
     summary.ignored_columns = header.ignored
-    name_at, email_at, width = header.name_index, header.email_index, header.width
-    rows_read = 0
-    block_rows = min(staging.BLOCK_ROWS, batch_rows)
-    block: list[str] = []
-    blocks: list[str] = []
-    with batches.BatchLoader(conn) as loader:
-        for line, fields in records:
-            rows_read += 1
-            if len(fields) > width:
-                reason = f"the row has {len(fields)} fields, the header {width}"
-            elif len(fields) <= max(name_at, email_at):
-                reason = f"the row has {len(fields)} fields: name or email is missing"
-            else:
-                name, email = fields[name_at], fields[email_at]
-                valid = validate_row(name, email)
-                if not isinstance(valid, str):
-                    block.append(staging.copy_line(line, *valid))
-                    if len(block) == block_rows:
-                        blocks.append("".join(block))
-                        block.clear()
-                        if len(blocks) * block_rows >= batch_rows:
-                            loader.submit(blocks)
-                            blocks = []
-                    continue
-                reason = valid
-            cells = [*fields, "", ""]
-            rejects.add(line, cells[name_at], cells[email_at], reason)
-        loader.submit([*blocks, "".join(block)])
-        summary.inserted = loader.finish()
-    summary.rows_read = rows_read
+    summary.rows_read, summary.inserted = loading.load(conn, header, records, rejects, batch_rows)
 
 
 def _taken(
