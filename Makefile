@@ -99,7 +99,7 @@ reset: $(VENV) ## Wipe the local data of `make dev` (database, S3 snapshot)
 check-deep: $(VENV) $(CHECKOV) ## The long checks: deep fuzzing, properties, load, generated functions; strict audit
 	$(RUN) python -m bench load
 	CHECK_DEEP=1 $(RUN) pytest -m slow tests/fuzz
-	CHECK_DEEP=1 $(RUN) pytest -m slow tests/scaffold
+	CHECK_DEEP=1 $(RUN) pytest -m slow tests/scaffold tests/localcloud
 	HYPOTHESIS_PROFILE=deep $(RUN) pytest -n auto tests/properties
 	$(RUN) python -m tests.security.audit --strict
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 from typing import TYPE_CHECKING, Any
 
-import yaml
+from stackspec import cfn_yaml
 
 if TYPE_CHECKING:
     from collections.abc import Iterator, Mapping
@@ -17,34 +17,12 @@ if TYPE_CHECKING:
 Template = dict[str, Any]
 
 
-class _Loader(yaml.SafeLoader):
-    """YAML with CloudFormation's short forms (`!Ref x` -> `{"Ref": "x"}`, `!GetAtt a.b` ...)."""
-
-
-def _short_form(loader: yaml.SafeLoader, suffix: str, node: yaml.Node) -> dict[str, Any]:
-    name = suffix if suffix in ("Ref", "Condition") else f"Fn::{suffix}"
-    value: Any
-    if isinstance(node, yaml.ScalarNode):
-        value = loader.construct_scalar(node)
-        if suffix == "GetAtt":
-            value = value.split(".", 1)
-    elif isinstance(node, yaml.SequenceNode):
-        value = loader.construct_sequence(node, deep=True)
-    else:
-        value = loader.construct_mapping(node, deep=True)  # type: ignore[arg-type]
-    return {name: value}
-
-
-_Loader.add_multi_constructor("!", _short_form)
-
-
 def load(text: str) -> Template:
     """The template as plain dicts and lists, in the long form (`Fn::Sub`, `Ref`...)."""
     if text.lstrip().startswith("{"):
         data = json.loads(text)
     else:
-        # _Loader is a SafeLoader that only adds CloudFormation's tags: no arbitrary objects.
-        data = yaml.load(text, _Loader)  # noqa: S506  # nosec B506
+        data = cfn_yaml.loads(text)
     if not isinstance(data, dict) or "Resources" not in data:
         raise ValueError("not a CloudFormation template (no Resources)")
     return data

@@ -29,9 +29,9 @@ if TYPE_CHECKING:
     from stackspec import Function
     from stackspec.model import BucketSource
 
-# A deployed minute of waiting is a local second: a failed message of a queue with a 6 minute
-# visibility timeout comes back after 6 s, not after 6 minutes.
-RETRY_SCALE = 60
+# Five deployed minutes of waiting are a local second: a failed message of a queue with a
+# 30 minute visibility timeout comes back after 6 s, not after half an hour.
+RETRY_SCALE = 300
 
 
 def retry_delay(trigger: QueueTrigger) -> int:

@@ -121,7 +121,7 @@ def running(tmp_path_factory: pytest.TempPathFactory, database_url: str) -> Iter
     template.api("Orders", "/orders", "/orders/{proxy+}")
     source = BucketSource(unique("in"), "in/", ".txt", None)
     trigger = queue_trigger(
-        visibility_timeout=120, max_receive_count=4, batch_size=3, source=source
+        visibility_timeout=600, max_receive_count=4, batch_size=3, source=source
     )
     template.queue("Consumer", trigger, bucket_variable="SOURCE_BUCKET")
     template.schedule("Ticker", "rate(1 minute)")
@@ -199,13 +199,13 @@ def test_an_object_reaches_the_queue_function_with_its_deployed_settings(
 def test_a_failed_message_comes_back_after_the_scaled_visibility_timeout(
     running: Running, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    # GIVEN a queue whose visibility timeout is deployed as 120 s
+    # GIVEN a queue whose visibility timeout is deployed as 600 s
     trigger, bucket = running.consumer_queue()
     s3, _ = s3_and_sqs(running)
     # WHEN the consumer fails a message once
     s3.put_object(Bucket=bucket, Key="in/fail.txt", Body=b"x")
     wait_for(lambda: len(running.consumed("fail.txt")) == 2)
-    # THEN it came back after 2 s, not 120 s: one second per deployed minute
+    # THEN it came back after 2 s, not 600 s: one second per five deployed minutes
     assert declared.retry_delay(trigger) == 2
     assert "in/fail.txt: failed (receive 1), retried in 2 s" in capsys.readouterr().out
 
@@ -215,7 +215,7 @@ def test_queues_are_created_with_the_declared_settings(running: Running) -> None
     _, sqs = s3_and_sqs(running)
     url = sqs.get_queue_url(QueueName=trigger.queue)["QueueUrl"]
     attributes = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=["All"])["Attributes"]
-    assert attributes["VisibilityTimeout"] == "120"
+    assert attributes["VisibilityTimeout"] == "600"
     redrive = json.loads(attributes["RedrivePolicy"])
     assert int(redrive["maxReceiveCount"]) == 4
     assert redrive["deadLetterTargetArn"].endswith(f":{trigger.dead_letter_queue}")
