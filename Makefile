@@ -50,8 +50,10 @@ $(CHECKOV): tools/checkov/pyproject.toml tools/checkov/uv.lock | $(UV)
 	$(UV) sync --frozen --project tools/checkov
 	@touch $@
 
+# One module per worker at a time (loadscope): a module's fixture that starts a whole stack
+# (the local cloud, the moto rehearsal of every template) then starts once, not once per worker.
 pytest: $(VENV) $(CHECKOV)
-	$(RUN) pytest -n auto
+	$(RUN) pytest -n auto --dist loadscope
 
 bench: $(VENV) ## Benchmarks: cold start, warm invocation, import and stream throughput (prints ratios)
 	$(RUN) python -m bench
