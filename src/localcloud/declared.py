@@ -55,8 +55,8 @@ def bucket_sources(functions: Iterable[Function]) -> list[BucketSource]:
 
 
 def local_bucket(source: BucketSource) -> str:
-    """The bucket's local name: the function's variable when set (IMPORT_BUCKET=...), else the
-    declared one."""
+    """The bucket's local name: the function's variable naming it when set, else the declared
+    one (the template's `LocalName`)."""
     chosen = os.environ.get(source.env_var) if source.env_var else None
     return chosen or source.bucket
 
