@@ -87,7 +87,7 @@ invoke: $(VENV) ## One invocation, checked: make invoke EVENT=events/<function>/
 		$(FUNCTION_ARG) $(EVENT)
 
 import: $(VENV) ## Import a CSV and print its report: make import FILE=path.csv [STAGE=dev]
-	$(if $(call GIVEN,STAGE),$(OPS) import --stage $(STAGE) $(FUNCTION_ARG),$(RUN) python -m localcloud.upload) \
+	$(if $(call GIVEN,STAGE),$(OPS) import --stage $(STAGE) $(FUNCTION_ARG) $(if $(TIMEOUT),--timeout $(TIMEOUT)),$(RUN) python -m localcloud.upload) \
 		$(or $(FILE),$(error set FILE=path/to/file.csv))
 
 # Without STAGE=, the local cloud's console shows the logs (`make dev`).

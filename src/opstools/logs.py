@@ -84,13 +84,20 @@ def read(
     say: Say,
 ) -> list[Record]:
     """The groups' records since start_ms (of one id when wanted), oldest first."""
+    said: set[str] = set()
+
+    def say_once(text: str) -> None:  # a missing group would be named by each search
+        if text not in said:
+            said.add(text)
+            say(text)
+
     if wanted is None:
         events = cwlogs.filter_events(
-            logs, groups, start_ms=start_ms, pattern="", limit=limit, say=say
+            logs, groups, start_ms=start_ms, pattern="", limit=limit, say=say_once
         )
         return [_record(event, groups) for event in events]
     first = cwlogs.filter_events(
-        logs, groups, start_ms=start_ms, pattern=cwlogs.quoted(wanted), limit=limit, say=say
+        logs, groups, start_ms=start_ms, pattern=cwlogs.quoted(wanted), limit=limit, say=say_once
     )
     pairs = [(event, _record(event, groups)) for event in first]
     invocations = {
@@ -102,7 +109,7 @@ def read(
     seen = {(event.group, event.event_id, event.timestamp, event.message) for event in first}
     for pattern in cwlogs.any_of(invocations):
         more = cwlogs.filter_events(
-            logs, functions, start_ms=start_ms, pattern=pattern, limit=limit, say=say
+            logs, functions, start_ms=start_ms, pattern=pattern, limit=limit, say=say_once
         )
         for event in more:
             if (event.group, event.event_id, event.timestamp, event.message) not in seen:
