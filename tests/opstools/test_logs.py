@@ -242,3 +242,15 @@ def test_a_live_tail_session_that_times_out_is_started_again(
     assert [r.message for r in shown] == ["line 1", "line 2"]
     assert started[0] == started[1] != []
     assert any("timed out" in note for note in notes)
+
+
+def test_a_group_not_deployed_is_named_once_however_many_searches_an_id_takes(
+    deployed: tuple[Any, int], stage: Stage, recorded: dict[str, Any]
+) -> None:
+    client, first = deployed
+    notes: list[str] = []
+    wanted = recorded["ids"]["api_request_500"]
+    logs.read(
+        client, stage.log_groups(), start_ms=first, wanted=wanted, limit=1000, say=notes.append
+    )
+    assert notes and len(notes) == len(set(notes))
