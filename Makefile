@@ -18,7 +18,7 @@ RUNTIME ?= python3.13
 ARCH ?= arm64
 EVENT ?= events/sample_api/get_users.json
 
-.PHONY: help dev test lint typecheck pytest bench build verify invoke import seed reset \
+.PHONY: help dev test lint typecheck pytest bench build verify invoke import logs seed reset \
         deploy deploy-plan destroy check-deep audit clean new-function
 
 help: ## List the targets
@@ -78,12 +78,24 @@ destroy: $(VENV) ## Delete the stage's stacks in reverse order; the database sta
 	$(RUN) python -m deploytools destroy --stage $(STAGE)
 
 # The function is the event's folder (events/<function>/<case>.json) unless FUNCTION= names one;
-# the answer is checked against <case>.expected.json beside it (a mismatch exits 1).
-invoke: $(VENV) ## One invocation, checked: make invoke EVENT=events/<function>/<case>.json
-	$(RUN) python -m localcloud.invoke $(if $(filter command line environment,$(origin FUNCTION)),--function $(FUNCTION)) $(EVENT)
+# the answer is checked against <case>.expected.json beside it (a mismatch exits 1). STAGE= given
+# on the command line (or in the environment) means the deployed stage: docs/operations.md.
+GIVEN = $(filter command line environment,$(origin $(1)))
+FUNCTION_ARG = $(if $(call GIVEN,FUNCTION),--function $(FUNCTION))
+OPS = $(RUN) python -m opstools
 
-import: $(VENV) ## Import a CSV into the running `make dev`: make import FILE=path.csv
-	$(RUN) python -m localcloud.upload $(or $(FILE),$(error set FILE=path/to/file.csv))
+invoke: $(VENV) ## One invocation, checked: make invoke EVENT=events/<function>/<case>.json [STAGE=dev]
+	$(if $(call GIVEN,STAGE),$(OPS) invoke --stage $(STAGE),$(RUN) python -m localcloud.invoke) \
+		$(FUNCTION_ARG) $(EVENT)
+
+import: $(VENV) ## Import a CSV and print its report: make import FILE=path.csv [STAGE=dev]
+	$(if $(call GIVEN,STAGE),$(OPS) import --stage $(STAGE) $(FUNCTION_ARG) $(if $(TIMEOUT),--timeout $(TIMEOUT)),$(RUN) python -m localcloud.upload) \
+		$(or $(FILE),$(error set FILE=path/to/file.csv))
+
+# Without STAGE=, the local cloud's console shows the logs (`make dev`).
+logs: $(VENV) ## A deployed stage's logs, a line each: make logs STAGE=dev [FUNCTION= SINCE=10m FOLLOW=1 ID=]
+	$(OPS) logs --stage $(STAGE) $(FUNCTION_ARG) --since $(or $(SINCE),10m) \
+		$(if $(filter 1 yes true,$(FOLLOW)),--follow) $(if $(ID),--id $(ID))
 
 seed: $(VENV) ## Import sample_users.csv into the running `make dev`
 	$(RUN) python -m localcloud.upload sample_users.csv

@@ -16,6 +16,8 @@ from localcloud.instance import read_state
 from localcloud.paths import local_dir
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     from mypy_boto3_s3 import S3Client
 
 PROGRESS_FROM_BYTES = 1 << 20  # smaller files upload in a blink: no bar
@@ -60,11 +62,19 @@ def upload(client: S3Client, bucket: str, path: Path, key: str) -> set[str]:
 
 
 def wait_for_report(
-    client: S3Client, bucket: str, key: str, versions: set[str], timeout: float
+    client: S3Client,
+    bucket: str,
+    key: str,
+    versions: set[str],
+    timeout: float,
+    *,
+    interval: float = 0.1,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
 ) -> dict[str, Any]:
     """The JSON report of this version of the object, once the importer has written it."""
     report_key = "reports/" + key.removeprefix("imports/") + ".json"
-    deadline = time.monotonic() + timeout
+    deadline = clock() + timeout
     while True:
         try:
             body = client.get_object(Bucket=bucket, Key=report_key)["Body"].read()
@@ -73,9 +83,9 @@ def wait_for_report(
                 return report
         except client.exceptions.NoSuchKey:
             pass
-        if time.monotonic() > deadline:
+        if clock() > deadline:
             raise TimeoutError(f"no report at s3://{bucket}/{report_key} after {timeout:.0f} s")
-        time.sleep(0.1)
+        sleep(interval)
 
 
 def summary_line(report: dict[str, Any]) -> str:

@@ -20,6 +20,7 @@ class BucketSource:
     prefix: str
     suffix: str
     env_var: str | None  # the function variable that holds the bucket's name, if any
+    logical_id: str | None = None  # the bucket's resource in its template
 
 
 @dataclass(frozen=True)

@@ -224,7 +224,11 @@ def _bucket_source(
                 (name for name, node in variables.items() if referenced(node) == bucket_id), None
             )
             return BucketSource(
-                known[bucket_id], by_name.get("prefix", ""), by_name.get("suffix", ""), env_var
+                known[bucket_id],
+                by_name.get("prefix", ""),
+                by_name.get("suffix", ""),
+                env_var,
+                bucket_id,
             )
     return None
 

@@ -98,3 +98,45 @@ def test_a_function_goes_by_one_name_in_its_deployed_name_code_key_and_service()
         assert function.code_parameter == f"{pascal}CodeKey", function.code_parameter
         service = function.environment.get("POWERTOOLS_SERVICE_NAME") or ""
         assert service.endswith(f"-{function.name}"), service
+
+
+def test_each_function_logs_to_the_group_its_logging_config_names() -> None:
+    from stackspec.deployed import log_groups
+
+    for stack in stackspec.load_stacks():
+        text = stack.template.read_text(encoding="utf-8")
+        groups = log_groups(stack)
+        for function in stack.functions:
+            (group,) = [
+                g for g in groups if g.functions == (function.name,) and not g.access_format
+            ]
+            assert group.source == function.name
+            assert f'LogGroupName: !Sub "{group.name}"' in text
+
+
+def test_an_api_stages_access_log_is_read_with_its_format_and_the_functions_behind_it() -> None:
+    from stackspec.deployed import log_groups
+
+    access = [g for stack in stackspec.load_stacks() for g in log_groups(stack) if g.access_format]
+    assert access, "the sample API writes an access log"
+    behind_api = {f.name for f in stackspec.functions() if f.trigger(ApiTrigger)}
+    for group in access:
+        fields = group.access_fields()
+        assert "$context.requestId" in fields and "$context.integration.requestId" in fields
+        assert set(group.functions) <= behind_api and group.functions
+
+
+def test_the_bucket_that_notifies_a_queue_is_known_by_its_resource_and_output() -> None:
+    from stackspec.deployed import output_naming
+
+    fed = [
+        (stack, trigger.source)
+        for stack in stackspec.load_stacks()
+        for function in stack.functions
+        if isinstance(trigger := function.trigger(QueueTrigger), QueueTrigger)
+        and trigger.source is not None
+    ]
+    assert fed, "the sample stack has a bucket that notifies a queue"
+    for stack, source in fed:
+        assert source.logical_id in stack.buckets
+        assert output_naming(stack, source.logical_id)
