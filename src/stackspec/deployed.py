@@ -12,7 +12,8 @@ from functools import cache
 from typing import TYPE_CHECKING, Any
 
 from stackspec import cfn_yaml
-from stackspec.values import referenced, substituted_refs
+from stackspec.read import integrated_functions
+from stackspec.values import referenced
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -102,8 +103,6 @@ def _integrates(resources: dict[str, dict[str, Any]], api: str | None, function:
         props = resource.get("Properties", {})
         if resource["Type"] != "AWS::ApiGateway::Method" or referenced(props["RestApiId"]) != api:
             continue
-        uri = props.get("Integration", {}).get("Uri", {})
-        text = uri.get("Fn::Sub") if isinstance(uri, dict) else None
-        if isinstance(text, str) and function.logical_id in substituted_refs(text):
+        if function.logical_id in integrated_functions(props, resources):
             return True
     return False

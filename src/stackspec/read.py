@@ -259,20 +259,22 @@ def _api_paths(logical_id: str, resources: Resources) -> tuple[str, ...]:
         if resource["Type"] != "AWS::ApiGateway::Method":
             continue
         props = resource["Properties"]
-        # The Uri's `!Sub`, or each branch of an `!If` (the function, or an alias of it).
-        uri = props.get("Integration", {}).get("Uri", {})
-        texts = [
-            node["Fn::Sub"] for node in walk(uri) if isinstance(node, dict) and "Fn::Sub" in node
-        ]
-        targets = {
-            _invoked(name, resources)
-            for text in texts
-            if isinstance(text, str)
-            for name in substituted_refs(text)
-        }
-        if logical_id in targets:
+        if logical_id in integrated_functions(props, resources):
             paths.append(_resource_path(props["ResourceId"], resources))
     return tuple(sorted(set(paths)))
+
+
+def integrated_functions(method: dict[str, Any], resources: Resources) -> set[str]:
+    """The functions an API method's properties proxy to (logical ids)."""
+    # The Uri's `!Sub`, or each branch of an `!If` (the function, or an alias of it).
+    uri = method.get("Integration", {}).get("Uri", {})
+    texts = [node["Fn::Sub"] for node in walk(uri) if isinstance(node, dict) and "Fn::Sub" in node]
+    return {
+        _invoked(name, resources)
+        for text in texts
+        if isinstance(text, str)
+        for name in substituted_refs(text)
+    }
 
 
 def _invoked(name: str, resources: Resources) -> str:
