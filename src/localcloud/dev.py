@@ -54,6 +54,8 @@ def ready_line(state: dict[str, Any], seconds: float) -> str:
     services = "S3+SQS" if state["dispatch"] == "queue" else "S3"
     parts.append(f"{services} {state['s3_endpoint']}")
     parts.extend(state["triggers"])
+    if state.get("debugger"):
+        parts.append(f"debugger {state['debugger']} (VS Code: attach to make dev)")
     parts.append("try: " + " ; ".join(suggestions(state)))
     parts.append("Ctrl-C stops")
     return " | ".join(parts)
@@ -136,11 +138,19 @@ def run(config: LocalConfig) -> int:
         _check_port("API_PORT", config.api_port)
         if config.s3_endpoint is None:
             _check_port("S3_PORT", config.s3_port)
+        if config.debug_port is not None:
+            _check_port("DEBUG_PORT", config.debug_port)
         with ExitStack() as stack:
             try:
+                debugging = None
+                if config.debug_port is not None:  # first: all that starts next runs under it
+                    from localcloud import debugger
+
+                    debugging = debugger.listen(config.debug_port)
+                    console.say(debugger.how_to_attach(debugging))
                 from localcloud import stack as local_stack
 
-                state = local_stack.start(config, stack)
+                state = {**local_stack.start(config, stack), "debugger": debugging}
                 lock.publish(state)
                 console.say(ready_line(state, _seconds_since_process_start()))
                 _wait_for_a_signal()

@@ -30,7 +30,7 @@ def _start_make_dev(data_dir: Path) -> tuple[subprocess.Popen[str], list[str], t
     env = {
         key: value
         for key, value in os.environ.items()
-        if not key.startswith(("AWS_", "DATABASE_URL", "LOG_LEVEL", "POWERTOOLS_", "MAKE"))
+        if not key.startswith(("AWS_", "DATABASE_URL", "LOG_LEVEL", "POWERTOOLS_", "MAKE", "DEBUG"))
     }
     env.update(
         LOCAL_DATA_DIR=str(data_dir),

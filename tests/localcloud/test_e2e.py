@@ -50,12 +50,14 @@ def free_port() -> int:
 class Dev:
     """The running local cloud: its process, its console lines, its endpoints."""
 
-    def __init__(self, data_dir: Path) -> None:
+    def __init__(
+        self, data_dir: Path, variables: dict[str, str] | None = None, flags: tuple[str, ...] = ()
+    ) -> None:
         self.data_dir = data_dir
         env = {
             key: value
             for key, value in os.environ.items()
-            if not key.startswith(("AWS_", "DATABASE_URL", "LOG_LEVEL", "POWERTOOLS_"))
+            if not key.startswith(("AWS_", "DATABASE_URL", "LOG_LEVEL", "POWERTOOLS_", "DEBUG"))
         }
         env.update(
             PYTHONPATH=str(REPO / "src"),
@@ -64,9 +66,10 @@ class Dev:
             S3_PORT=str(free_port()),
             PYTHONUNBUFFERED="1",
         )
+        env.update(variables or {})
         self.env = env
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "localcloud"],
+            [sys.executable, *flags, "-m", "localcloud"],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
@@ -135,7 +138,8 @@ class Dev:
 
 @pytest.fixture(scope="module")
 def dev(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dev]:
-    running = Dev(tmp_path_factory.mktemp("localcloud"))
+    # Every process of the stack reports each module it imports (see the test on debugpy).
+    running = Dev(tmp_path_factory.mktemp("localcloud"), flags=("-X", "importtime"))
     yield running
     if running.process.poll() is None:
         running.process.send_signal(signal.SIGINT)
@@ -312,6 +316,18 @@ def test_second_instance_on_the_same_data_says_so(dev: Dev) -> None:
     assert f"already running for {dev.data_dir} (pid {dev.process.pid}" in second.stderr
 
 
+def test_without_debug_no_process_of_the_stack_imported_debugpy(dev: Dev) -> None:
+    # GIVEN the steps above: requests, imports and invocations, in each function's process
+    imported = {
+        line.rsplit("|", 1)[1].strip() for line in dev.output if line.startswith("import time:")
+    }
+    # THEN each reported its imports (down to the functions' own code), and none was debugpy's
+    packages = {name.partition(".")[0] for name in imported}
+    assert {"localcloud", api_function().name, bucket_fed()[0].name} <= packages
+    assert "debugpy" not in packages
+    assert "debugger" not in dev.ready_line
+
+
 def test_sigint_exits_0_and_leaves_no_process(dev: Dev) -> None:
     import psutil
 
@@ -324,5 +340,6 @@ def test_sigint_exits_0_and_leaves_no_process(dev: Dev) -> None:
     assert dev.process.wait(timeout=30) == 0
     _, alive = psutil.wait_procs(started, timeout=10)
     assert alive == []
-    assert "stopped" in dev.output[-1]
+    console = [line for line in dev.output if not line.startswith("import time:")]
+    assert "stopped" in console[-1]
     assert read_state(dev.data_dir) is None
