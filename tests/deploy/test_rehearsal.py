@@ -20,6 +20,7 @@ import stackspec
 from deploytools import cloudformation, execute, template, zones
 from deploytools.plan import Config, deploy_plan
 from stackspec import QueueTrigger, StreamTrigger
+from tests.deploy.stagefiles import settings
 from tests.deploy.templates import NAMES, load
 
 if TYPE_CHECKING:
@@ -122,11 +123,8 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rehearsal]:
         )
         aws: dict[str, Any] = {name: boto3.client(name, region_name="us-east-1") for name in names}
         aws["lambda"] = WithAccountSettings(aws["lambda"])
-        plan = deploy_plan(
-            Config(
-                "rh", account_id="123456789012", dist=stand_in_zips(tmp_path_factory.mktemp("dist"))
-            )
-        )
+        dist = stand_in_zips(tmp_path_factory.mktemp("dist"))
+        plan = deploy_plan(Config("rh", account_id="123456789012", dist=dist), settings())
         said: list[str] = []
         # InvokeOnDeploy needs a running function, which moto does not provide: not rehearsed
         outputs = execute.deploy(plan, aws, said.append, template=rehearsable, invoke=False)
