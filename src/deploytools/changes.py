@@ -97,17 +97,19 @@ def classify(raw: Sequence[Mapping[str, Any]], bodies: Iterable[Template]) -> li
 
 
 def _causes(details: Sequence[Mapping[str, Any]]) -> tuple[str, ...]:
-    found: list[str] = []
+    """The properties whose change recreates the resource, each with the parameter behind it."""
+    parameters: dict[str, list[str]] = {}
     for detail in details:
         target = detail.get("Target", {})
         if target.get("RequiresRecreation", "Never") == "Never":
             continue
-        name = str(target.get("Name") or target.get("Attribute", ""))
+        found = parameters.setdefault(str(target.get("Name") or target.get("Attribute", "")), [])
         if detail.get("ChangeSource") == "ParameterReference" and detail.get("CausingEntity"):
-            name += f" <- parameter {detail['CausingEntity']}"
-        if name not in found:
-            found.append(name)
-    return tuple(found)
+            found.append(str(detail["CausingEntity"]))
+    return tuple(
+        name + (f" from parameter {', '.join(sorted(set(given)))}" if given else "")
+        for name, given in parameters.items()
+    )
 
 
 def lines(changes: Sequence[Change]) -> list[str]:
@@ -132,11 +134,13 @@ def lines(changes: Sequence[Change]) -> list[str]:
             f"  {change.resource_type:<{width_type}}  {'; '.join(notes)}"
         )
         found.append(row.rstrip())
+    if any(change.stateful for change in changes):
+        found.append(f"  {LEGEND}")
     return found
 
 
 def refusal(stack_name: str, changes: Sequence[Change]) -> str | None:
-    """Why `make deploy` stops before executing the change set; None when it may go on."""
+    """Why `make deploy` would stop before executing the change set; None when it goes on."""
     refused = [c for c in changes if c.refused]
     if not refused:
         return None
@@ -146,8 +150,4 @@ def refusal(stack_name: str, changes: Sequence[Change]) -> str | None:
         + ")"
         for c in refused
     )
-    return (
-        f"{stack_name}: the change set would replace or remove resources that hold data: "
-        f"{what}. Nothing was executed. If that is intended (the data is backed up, or "
-        f"disposable), run it again with ALLOW_REPLACE=1."
-    )
+    return f"{stack_name} would replace or remove resources that hold data: {what}"

@@ -48,33 +48,30 @@ def preview(
     for step in plan.stacks:
         status = cloudformation.stack_status(cfn, step.stack_name)
         if status is None or status in cloudformation.DEAD_ON_ARRIVAL:
-            needs = set(specs[step.stack].needs)
-            waiting = sorted(name for name, out in created.items() if out & needs)
-            created[step.stack] = set(specs[step.stack].outputs)
+            spec = specs[step.stack]
+            waiting = sorted(name for name, out in created.items() if out & set(spec.needs))
+            created[step.stack] = set(spec.outputs)
             if status or waiting:
-                why = (
-                    f"exists in {status}, and make deploy deletes it first"
-                    if status
-                    else (f"it needs what {', '.join(waiting)} will output once created")
-                )
+                why = f"exists in {status}, which make deploy deletes first" if status else ""
+                why = why or f"it needs what {', '.join(waiting)} will output once created"
                 say(f"{step.stack_name}: new stack, every resource an Add; no change set: {why}")
                 continue
         else:
-            deployed = drift.deployed(cfn, step.stack_name) or {}
-            say_all(
-                say, drift.lines(step.stack_name, drift.differences(deployed, wanted(plan, step)))
+            found = drift.differences(
+                drift.deployed(cfn, step.stack_name) or {}, wanted(plan, step)
             )
+            say_all(say, drift.lines(step.stack_name, found))
             outputs[step.stack] = cloudformation.outputs(cfn, step.stack_name)
         kind = "UPDATE" if step.stack in outputs else "CREATE"
         try:
             refusal = _change_set(cfn, clients, step, template(step), outputs, say, sleep, kind)
-        except (ClientError, changesets.ChangeSetError) as exc:
+        except (ClientError, RuntimeError) as exc:  # ChangeSetError, or an output missing
             say(f"{step.stack_name}: no change set: {exc}")
             continue
         if refusal:
             refusals.append(refusal)
     for refusal in refusals:
-        say(f"make deploy would refuse: {refusal}")
+        say(f"make deploy would stop there without ALLOW_REPLACE=1: {refusal}")
     return refusals
 
 
@@ -101,7 +98,11 @@ def _change_set(
         return None
     if kind == "UPDATE":
         changesets.delete(cfn, step.stack_name, change_set.arn)
-    say(f"{step.stack_name}: change set ({kind}): {len(change_set.changes)} change(s)")
+    count = len(change_set.changes)
+    say(
+        f"{step.stack_name}: change set ({kind}): {count} resource change(s)"
+        + ("; parameter values or outputs change only" if not count else "")
+    )
     say_all(say, changes.lines(change_set.changes))
     return changes.refusal(step.stack_name, change_set.changes)
 

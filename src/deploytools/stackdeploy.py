@@ -51,13 +51,20 @@ def apply(
     if change_set is None:
         say(f"{stack_name}: no changes")
         return cloudformation.outputs(cfn, stack_name)
-    say(f"{stack_name}: {len(change_set.changes)} change(s)")
+    count = len(change_set.changes)
+    say(
+        f"{stack_name}: {count} resource change(s)"
+        + ("; parameters or outputs only" if not count else "")
+    )
     for line in changes.lines(change_set.changes):
         say(line)
     refused = changes.refusal(stack_name, change_set.changes)
     if refused and not allow_replace:
         changesets.delete(cfn, stack_name, change_set.arn)
-        raise ReplacementRefusedError(refused)
+        raise ReplacementRefusedError(
+            f"{refused}. Nothing was executed (the change set is deleted). If that is what you "
+            "want (the data is backed up, or disposable), deploy again with ALLOW_REPLACE=1."
+        )
     if refused:
         say(f"{stack_name}: ALLOW_REPLACE=1: executing it, replacements included")
     changesets.execute(cfn, change_set)
