@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.action == "plan":
         return plan(config, settings, offline=args.offline)
-    from deploytools import execute, stackdeploy
+    from deploytools import changesets, execute, stackdeploy
 
     aws = clients(config.region)
     config = Config.of(
@@ -96,6 +96,11 @@ def main(argv: list[str] | None = None) -> int:
     except stackdeploy.ReplacementRefusedError as exc:
         print(f"make deploy: {exc}", file=sys.stderr)
         return 3
+    except changesets.ChangeSetError as exc:
+        print(
+            f"make deploy: CloudFormation could not make the change set of {exc}", file=sys.stderr
+        )
+        return 1
     for key, value in sorted(outputs.items()):
         print(f"{key}: {value}")
     return 0
@@ -118,10 +123,16 @@ def plan(config: Config, settings: stages.StageSettings, *, offline: bool) -> in
             "stage file and creates (then deletes) a change set per stack."
         )
         return 0
+    from botocore.exceptions import BotoCoreError, ClientError
+
     from deploytools.preview import preview
 
     print(f"# account {account}, {config.region}: drift and change sets (nothing is changed)")
-    preview(deploy, aws, print)
+    try:
+        preview(deploy, aws, print)
+    except (BotoCoreError, ClientError) as exc:
+        print(f"# drift and change sets stopped: {exc}")
+        return 1
     return 0
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
+import sys
 from typing import TYPE_CHECKING
 
 import pytest
@@ -16,7 +18,7 @@ import pytest
 import stackspec
 from deploytools import preflight, stages, template
 from deploytools.plan import Config, deploy_plan
-from tests.deploy.templates import TEMPLATE_DIR
+from tests.deploy.templates import ROOT, TEMPLATE_DIR
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -210,3 +212,14 @@ def test_a_new_stack_gets_a_table_of_its_defaults_in_every_stage_file(tmp_path: 
         assert stages.load(file, stacks).values["orders"]["OrdersConcurrency"] == "3"
         assert "LogLevel" not in file.read_text().split("[orders]")[1]  # [all] gives it
     assert stages.add_tables(files, stacks) == []  # and only once
+
+
+def test_make_deploy_builds_for_the_stage_files_runtime_and_architecture() -> None:
+    # the Makefile passes this to `make build verify`
+    result = subprocess.run(
+        [sys.executable, "-m", "deploytools", "build-target", "--stage", "prod"],
+        capture_output=True, text=True, check=True, cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    prod = stages.load(stages.path("prod"), STACKS)
+    assert result.stdout.split() == [f"RUNTIME={prod.runtime}", f"ARCH={prod.arch}"]
