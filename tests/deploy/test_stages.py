@@ -193,24 +193,26 @@ def test_each_stage_reserves_no_more_connections_than_its_database_holds(path: P
 
 
 def test_a_new_stack_gets_a_table_of_its_defaults_in_every_stage_file(tmp_path: Path) -> None:
-    # GIVEN the stage files and one more stack (what `make new-function` writes)
+    # GIVEN the stage files and one more stack (what `make new-function` writes), named unlike
+    # any stack of this repository (a user's own functions included)
+    name = next(f"added{n}" for n in range(100) if f"added{n}" not in {s.name for s in STACKS})
     folder, files = tmp_path / "templates", tmp_path / "stages"
     shutil.copytree(TEMPLATE_DIR, folder)
     shutil.copytree(stages.STAGES, files)
-    (folder / "orders.yaml").write_text(
-        "Parameters:\n  Stage: {Type: String}\n  OrdersCodeKey: {Type: String}\n"
+    (folder / f"{name}.yaml").write_text(
+        "Parameters:\n  Stage: {Type: String}\n  AddedCodeKey: {Type: String}\n"
         "  LogLevel: {Type: String, Default: INFO}\n"
-        "  OrdersConcurrency: {Type: Number, Default: 3, MinValue: 1}\n"
-        "Resources:\n  OrdersFunction:\n    Type: AWS::Lambda::Function\n    Properties:\n"
-        "      Handler: orders.index.handler\n      Code: {S3Key: !Ref OrdersCodeKey}\n",
+        "  AddedConcurrency: {Type: Number, Default: 3, MinValue: 1}\n"
+        "Resources:\n  AddedFunction:\n    Type: AWS::Lambda::Function\n    Properties:\n"
+        f"      Handler: {name}.index.handler\n      Code: {{S3Key: !Ref AddedCodeKey}}\n",
         encoding="utf-8",
     )
     stacks = stackspec.load_stacks(folder)
     # WHEN the tables are added THEN each file is complete again, with the defaults
     assert sorted(p.name for p in stages.add_tables(files, stacks)) == [p.name for p in SHIPPED]
     for file in sorted(files.glob("*.toml")):
-        assert stages.load(file, stacks).values["orders"]["OrdersConcurrency"] == "3"
-        assert "LogLevel" not in file.read_text().split("[orders]")[1]  # [all] gives it
+        assert stages.load(file, stacks).values[name]["AddedConcurrency"] == "3"
+        assert "LogLevel" not in file.read_text().split(f"[{name}]")[1]  # [all] gives it
     assert stages.add_tables(files, stacks) == []  # and only once
 
 
