@@ -12,7 +12,8 @@ export PYTHONPATH := $(CURDIR)/src
 # uv may not download interpreters on machines without internet access to them.
 export UV_PYTHON_DOWNLOADS ?= automatic
 
-# Deployment parameters (docs/deploy.md); the defaults are what the templates deploy.
+# The stage to deploy: deploy/stages/$(STAGE).toml gives it every parameter (docs/deploy.md).
+# RUNTIME and ARCH are `make build`'s; `make deploy` takes them from the stage file instead.
 STAGE ?= dev
 RUNTIME ?= python3.13
 ARCH ?= arm64
@@ -68,12 +69,15 @@ build: $(VENV) ## Build dist/: the function zips and the layer for x86_64 and ar
 verify: $(VENV) ## Check dist/: ELF, glibc, ABI, sizes, no dev deps; run each zip in a clean Python
 	$(RUN) python -m buildtools.verify --runtime $(RUNTIME)
 
-# Deploy: docs/deploy.md. AWS credentials and AWS_REGION come from your usual AWS setup.
-deploy: build verify ## Build, verify and deploy the four stacks: make deploy STAGE=dev
-	$(RUN) python -m deploytools deploy --stage $(STAGE) --runtime $(RUNTIME) --arch $(ARCH)
+# Deploy: docs/deploy.md. AWS credentials and AWS_REGION come from your usual AWS setup; every
+# parameter of every stack, the runtime and the architecture come from deploy/stages/$(STAGE).toml.
+deploy: $(VENV) ## Build for the stage file, verify, deploy through change sets: make deploy STAGE=dev [ALLOW_REPLACE=1]
+	@set -e; target=$$($(RUN) python -m deploytools build-target --stage $(STAGE)); \
+	$(MAKE) --no-print-directory build verify $$target
+	$(RUN) python -m deploytools deploy --stage $(STAGE) $(if $(filter 1,$(ALLOW_REPLACE)),--allow-replace)
 
-deploy-plan: $(VENV) ## Print every command and parameter of `make deploy`, without calling AWS
-	$(RUN) python -m deploytools plan --stage $(STAGE) --runtime $(RUNTIME) --arch $(ARCH)
+deploy-plan: $(VENV) ## The plan from deploy/stages/<STAGE>.toml; with AWS access, drift and change sets
+	$(RUN) python -m deploytools plan --stage $(STAGE)
 
 destroy: $(VENV) ## Delete the stage's stacks in reverse order; the database stays as a snapshot
 	$(RUN) python -m deploytools destroy --stage $(STAGE)

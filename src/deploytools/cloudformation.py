@@ -13,7 +13,7 @@ if TYPE_CHECKING:
     from deploytools.template import Template
 
 # A first creation that failed leaves a stack that can only be deleted.
-_DEAD_ON_ARRIVAL = frozenset({"ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS"})
+DEAD_ON_ARRIVAL = frozenset({"ROLLBACK_COMPLETE", "REVIEW_IN_PROGRESS"})
 _NO_CHANGES = "No updates are to be performed"
 
 
@@ -37,13 +37,14 @@ def deploy(
 
     Same semantics as `aws cloudformation deploy --no-fail-on-empty-changeset`: parameters
     not given keep their previous values, and an update with no change is not an error.
+    `make destroy` uses it to lift deletion protection and change nothing else; `make deploy`
+    gives every parameter and updates through a change set it reads first (stackdeploy.py).
     """
     from botocore.exceptions import ClientError
 
     status = stack_status(cfn, stack_name)
-    if status in _DEAD_ON_ARRIVAL:
-        delete(cfn, stack_name)
-        status = None
+    if status is None or status in DEAD_ON_ARRIVAL:
+        return create(cfn, stack_name, template_body, parameters)
     params: list[dict[str, Any]] = [
         {"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()
     ]
@@ -52,12 +53,6 @@ def deploy(
         "TemplateBody": template_body,
         "Capabilities": list(CAPABILITIES),
     }
-    if status is None:
-        cfn.create_stack(**request, Parameters=params)
-        cfn.get_waiter("stack_create_complete").wait(
-            StackName=stack_name, WaiterConfig={"Delay": 10, "MaxAttempts": 180}
-        )
-        return outputs(cfn, stack_name)
     declared = {
         p["ParameterKey"]
         for p in cfn.get_template_summary(TemplateBody=template_body)["Parameters"]
@@ -82,12 +77,30 @@ def deploy(
     return outputs(cfn, stack_name)
 
 
+def create(
+    cfn: Any, stack_name: str, template_body: str, parameters: Mapping[str, str]
+) -> dict[str, str]:
+    """Create the stack and wait (a failed first creation left before is deleted first)."""
+    if stack_status(cfn, stack_name) in DEAD_ON_ARRIVAL:
+        delete(cfn, stack_name)
+    cfn.create_stack(
+        StackName=stack_name,
+        TemplateBody=template_body,
+        Capabilities=list(CAPABILITIES),
+        Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
+    )
+    cfn.get_waiter("stack_create_complete").wait(
+        StackName=stack_name, WaiterConfig={"Delay": 10, "MaxAttempts": 180}
+    )
+    return outputs(cfn, stack_name)
+
+
 def effective_parameters(
     cfn: Any, stack_name: str, body: Template, given: Mapping[str, str]
 ) -> dict[str, str]:
     """The values `deploy` leaves the stack with: defaults, else previous values, else given."""
     previous: dict[str, str] = {}
-    if stack_status(cfn, stack_name) not in (None, *_DEAD_ON_ARRIVAL):
+    if stack_status(cfn, stack_name) not in (None, *DEAD_ON_ARRIVAL):
         stack = cfn.describe_stacks(StackName=stack_name)["Stacks"][0]
         previous = {p["ParameterKey"]: p["ParameterValue"] for p in stack.get("Parameters", [])}
     declared = body.get("Parameters", {})

@@ -5,13 +5,23 @@ from __future__ import annotations
 import time
 from typing import TYPE_CHECKING, Any
 
-from deploytools import apigateway, cloudformation, migrations, network, preflight, wiring, zones
+from deploytools import (
+    apigateway,
+    cloudformation,
+    migrations,
+    network,
+    preflight,
+    stackdeploy,
+    wiring,
+    zones,
+)
 from deploytools import template as templates
 
 if TYPE_CHECKING:
     from collections.abc import Callable
 
     from deploytools.plan import Config, DeployPlan, DestroyPlan, StackDeploy
+    from deploytools.template import Template
 
     Say = Callable[[str], None]
 
@@ -59,10 +69,13 @@ def deploy(
     *,
     template: Callable[[StackDeploy], str] = read_template,
     invoke: bool = True,
+    allow_replace: bool = False,
 ) -> dict[str, str]:
     """Upload, deploy the stacks in order, invoking each one's InvokeOnDeploy functions after it.
 
-    Returns every stack's outputs by key.
+    Each stack gets exactly the stage file's values and what the deploy computes; an existing
+    one is updated through a change set, refused when it replaces or removes a resource that
+    holds data, unless `allow_replace` (stackdeploy.py). Returns every stack's outputs by key.
     """
     missing = [str(u.path) for u in plan.uploads if not u.path.is_file()]
     if missing:
@@ -82,7 +95,10 @@ def deploy(
     for step in plan.stacks:
         say(f"deploying {step.stack_name} ...")
         body, parameters = render(clients, step, template(step), by_stack)
-        outputs = cloudformation.deploy(cfn, step.stack_name, body, parameters)
+        wanted = plan.settings.values.get(step.stack, {})
+        outputs = stackdeploy.apply(
+            cfn, step.stack_name, body, parameters, wanted, say, allow_replace=allow_replace
+        )
         by_stack[step.stack] = outputs
         results.update(outputs)
         for function_name, timeout in step.invoke.items() if invoke else ():
@@ -93,15 +109,21 @@ def deploy(
 
 def render(
     clients: dict[str, Any], step: StackDeploy, text: str, outputs: dict[str, dict[str, str]]
-) -> tuple[str, dict[str, str]]:
-    """The template and parameters as deployed: what only the tool knows, filled in."""
+) -> tuple[Template, dict[str, str]]:
+    """The template and every parameter's value as deployed: what only the tool knows, filled in.
+
+    The zones of an existing network are its previous values (zones.py); everything else is
+    the plan's (the stage file's and the build's) or an earlier stack's output.
+    """
     cfn = clients["cloudformation"]
     body = templates.load(text)
     given = {**step.parameters, **wiring.input_values(step, outputs)}
     known = cloudformation.effective_parameters(cfn, step.stack_name, body, given)
-    given |= zones.values(clients["ec2"], body, known)
-    known |= given
-    return templates.dump(apigateway.with_deployment_identity(body, known)), given
+    given |= zones.values(clients["ec2"], body, known) or zones.kept(body, known)
+    missing = sorted(set(body.get("Parameters", {})) - set(given))
+    if missing:  # the plan gives every parameter: a template and the tool disagree
+        raise RuntimeError(f"{step.stack_name}: no value for {', '.join(missing)}")
+    return apigateway.with_deployment_identity(body, {**known, **given}), given
 
 
 def destroy(

@@ -2,14 +2,16 @@
 
 Pure data, no AWS call: `make deploy-plan` prints it, `make deploy` executes it with boto3,
 and the tests check it. Each step also renders as the equivalent aws CLI command. Which stacks
-and functions exist, and in which order, comes from the templates (src/stackspec).
+and functions exist, and in which order, comes from the templates (src/stackspec); the values
+of their parameters from the stage file (deploy/stages/<stage>.toml, src/deploytools/stages.py)
+and from what the deploy computes (code keys, earlier stacks' outputs).
 """
 
 from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import stackspec
 from deploytools.wiring import with_inputs
@@ -17,6 +19,8 @@ from stackspec.model import ROOT
 
 if TYPE_CHECKING:
     from pathlib import Path
+
+    from deploytools.stages import StageSettings
 
 DIST = ROOT / "dist"
 ACCOUNT_PLACEHOLDER = "<account-id>"
@@ -34,6 +38,11 @@ class Config:
     account_id: str = ACCOUNT_PLACEHOLDER
     dist: Path = DIST
     templates: Path = stackspec.TEMPLATES
+
+    @classmethod
+    def of(cls, settings: StageSettings, stage: str, **where: Any) -> Config:
+        """A stage deployed with `settings`: project, runtime and architecture are the file's."""
+        return cls(stage, settings.project, runtime=settings.runtime, arch=settings.arch, **where)
 
     @property
     def artifacts_bucket(self) -> str:
@@ -74,6 +83,7 @@ class DeployPlan:
     config: Config
     uploads: list[Upload]
     stacks: list[StackDeploy]
+    settings: StageSettings
 
 
 @dataclass(frozen=True)
@@ -92,8 +102,13 @@ def artifact_key(config: Config, path: Path) -> str:
     return f"{config.project}/{config.stage}/{path.stem}-{digest}{path.suffix}"
 
 
-def deploy_plan(config: Config) -> DeployPlan:
-    """Every stack in dependency order, each fed its code keys and the shared parameters."""
+def deploy_plan(config: Config, settings: StageSettings) -> DeployPlan:
+    """Every stack in dependency order, with the stage file's values, its code keys and the rest.
+
+    Every parameter a template declares gets a value here or, for outputs of earlier stacks and
+    the zones, at deploy time (`StackDeploy.inputs`).
+    """
+    _agree(config, settings)
     stacks = stackspec.load_stacks(config.templates)
     layer_path = config.dist / f"layer-{config.arch}.zip"
     layer = Upload(layer_path, artifact_key(config, layer_path))
@@ -105,7 +120,7 @@ def deploy_plan(config: Config) -> DeployPlan:
             path = config.dist / function.artifact
             uploads.append(Upload(path, artifact_key(config, path)))
             keys[function.code_parameter] = uploads[-1].key
-        given = {**_shared_parameters(config), **keys}
+        given = {**settings.values.get(stack.name, {}), **_computed(config), **keys}
         steps.append(
             StackDeploy(
                 stack.name,
@@ -119,18 +134,24 @@ def deploy_plan(config: Config) -> DeployPlan:
                 },
             )
         )
-    return DeployPlan(config, uploads, with_inputs(steps))
+    return DeployPlan(config, uploads, with_inputs(steps), settings)
 
 
-def _shared_parameters(config: Config) -> dict[str, str]:
-    """What every template that declares them gets from the command line."""
-    return {
-        "Project": config.project,
-        "Stage": config.stage,
-        "ArtifactsBucket": config.artifacts_bucket,
-        "Runtime": config.runtime,
-        "Architecture": config.arch,
-    }
+def _agree(config: Config, settings: StageSettings) -> None:
+    """The names and the layer the tool uses are the ones the stage file gives the stacks."""
+    pairs = [
+        ("Project", config.project, settings.project),
+        ("Runtime", config.runtime, settings.runtime),
+        ("Architecture", config.arch, settings.arch),
+    ]
+    for name, configured, written in pairs:
+        if configured != written:
+            raise ValueError(f"{settings.path} says {name} = {written}, not {configured}")
+
+
+def _computed(config: Config) -> dict[str, str]:
+    """What every template that declares them gets from the deploy itself."""
+    return {"Stage": config.stage, "ArtifactsBucket": config.artifacts_bucket}
 
 
 def destroy_plan(config: Config) -> DestroyPlan:

@@ -101,10 +101,16 @@ def destroy_commands(plan: DestroyPlan) -> list[list[str]]:
 
 
 def as_text(commands: list[list[str]]) -> str:
-    """One shell line per command, comments kept as comments."""
+    """One shell line per command, comments kept as comments; one line per parameter override."""
     lines = []
     for command in commands:
         words = [word for word in command if not word.startswith("# ")]
         notes = [word for word in command if word.startswith("# ")]
-        lines.append(" ".join([shlex.join(words), *notes]))
+        if "--parameter-overrides" in words:
+            cut = words.index("--parameter-overrides") + 1
+            overrides = [f"    {shlex.quote(word)}" for word in words[cut:]]
+            text = " \\\n".join([shlex.join(words[:cut]), *overrides])
+        else:
+            text = shlex.join(words)
+        lines.append(" ".join([text, *notes]))
     return "\n".join(lines)

@@ -14,30 +14,42 @@ from typing import TYPE_CHECKING
 from deploytools import template, zones
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Mapping, Sequence
 
     from deploytools.plan import StackDeploy
+    from deploytools.template import Template
 
 
 def with_inputs(stacks: list[StackDeploy]) -> list[StackDeploy]:
     """The stacks, each with the parameters an earlier stack's output of the same name feeds."""
+    bodies = [
+        (step.stack, template.load(step.template.read_text(encoding="utf-8"))) for step in stacks
+    ]
+    return [
+        replace(step, inputs={k: v for k, v in fed.items() if k not in step.parameters})
+        for step, fed in zip(stacks, feeds(bodies), strict=True)
+    ]
+
+
+def feeds(bodies: Sequence[tuple[str, Template]]) -> list[dict[str, str]]:
+    """For each (stack, template) in deploy order, its parameters fed by the deploy -> source.
+
+    The source is the earlier stack whose output of the same name feeds it, or the zones
+    lookup for the network's zones. These parameters are never in a stage file.
+    """
     producers: dict[str, str] = {}
-    linked = []
-    for step in stacks:
-        body = template.load(step.template.read_text(encoding="utf-8"))
-        inputs = {
-            name: producers[name]
-            for name in body.get("Parameters", {})
-            if name in producers and name not in step.parameters
-        }
-        if zones.PARAMETER in body.get("Parameters", {}) and zones.PARAMETER not in step.parameters:
-            inputs[zones.PARAMETER] = zones.SOURCE
-        linked.append(replace(step, inputs=inputs))
+    found = []
+    for stack, body in bodies:
+        declared = body.get("Parameters", {})
+        fed = {name: producers[name] for name in declared if name in producers}
+        if zones.PARAMETER in declared:
+            fed[zones.PARAMETER] = zones.SOURCE
+        found.append(fed)
         for key in body.get("Outputs", {}):
             if key in producers:
-                raise ValueError(f"{step.stack} and {producers[key]} both output {key}")
-            producers[key] = step.stack
-    return linked
+                raise ValueError(f"{stack} and {producers[key]} both output {key}")
+            producers[key] = stack
+    return found
 
 
 def input_values(step: StackDeploy, outputs: Mapping[str, Mapping[str, str]]) -> dict[str, str]:

@@ -45,3 +45,10 @@ def values(ec2: Any, body: Template, known: Mapping[str, str]) -> dict[str, str]
     if PARAMETER not in body.get("Parameters", {}) or known.get(PARAMETER):
         return {}  # an existing stage keeps its zones: others would replace its subnets
     return {PARAMETER: ",".join(choose(ec2))}
+
+
+def kept(body: Template, known: Mapping[str, str]) -> dict[str, str]:
+    """The zones an existing network keeps (its previous value), when the stack declares them."""
+    if PARAMETER in body.get("Parameters", {}) and known.get(PARAMETER):
+        return {PARAMETER: known[PARAMETER]}
+    return {}

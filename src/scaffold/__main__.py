@@ -21,7 +21,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     print(f"created the {args.trigger} function {args.name}:")
     for path in created:
-        print(f"  {path}")
+        extended = path.suffix == ".toml"
+        print(
+            f"  {path}" + (f" (a [{args.name}] table: its template's defaults)" if extended else "")
+        )
     print(
         "next: `make test` runs its tests; `make dev`, `make invoke`, `make build` and"
         " `make deploy-plan` pick it up from its template (docs/scaffold.md)."

@@ -36,13 +36,30 @@ class File:
 
 
 def create(name: str, trigger: str, root: Path = ROOT) -> list[Path]:
-    """Write the new function's files; refuses a taken name and never overwrites a file."""
+    """Write the new function's files; refuses a taken name and never overwrites a file.
+
+    Each stage file (deploy/stages/*.toml) gets a table for the new stack, with its template's
+    defaults, appended: a stage file gives every parameter of every stack. Returns the files
+    written, the stage files last.
+    """
     files = checked(name, trigger, root)
     for file in files:
         target = root / file.path
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(file.text, encoding="utf-8")
-    return [file.path for file in files]
+    return [file.path for file in files] + _extend_stage_files(root)
+
+
+def _extend_stage_files(root: Path) -> list[Path]:
+    from deploytools import stages
+    from stackspec import load_stacks
+
+    folder = stages.path("any", root / "deploy" / "stages").parent
+    if not any(folder.glob("*.toml")):
+        return []
+    # not the cached reading: it may predate the template just written
+    stacks = load_stacks.__wrapped__(root / "deploy" / "cloudformation")
+    return [path.relative_to(root) for path in stages.add_tables(folder, stacks)]
 
 
 def checked(name: str, trigger: str, root: Path = ROOT) -> list[File]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 from stackspec.model import (
     ApiTrigger,
     Function,
+    Parameter,
     QueueTrigger,
     ScheduleTrigger,
     Stack,
@@ -23,6 +24,7 @@ __all__ = [
     "TEMPLATES",
     "ApiTrigger",
     "Function",
+    "Parameter",
     "QueueTrigger",
     "ScheduleTrigger",
     "Stack",

@@ -120,6 +120,22 @@ class Function:
 
 
 @dataclass(frozen=True)
+class Parameter:
+    """A template parameter as declared: its type, default and the values CloudFormation allows."""
+
+    name: str
+    type: str
+    default: object = None  # as written in the template (a number stays a number)
+    allowed_values: tuple[object, ...] = ()
+    allowed_pattern: str | None = None
+    min_value: float | None = None
+    max_value: float | None = None
+    min_length: int | None = None
+    max_length: int | None = None
+    description: str = ""
+
+
+@dataclass(frozen=True)
 class Stack:
     """One template: its parameters, what it outputs, and what it needs from other stacks."""
 
@@ -131,3 +147,4 @@ class Stack:
     functions: tuple[Function, ...]
     layer_parameters: tuple[str, ...]  # parameters that take a layer zip's S3 key
     buckets: tuple[str, ...] = ()  # logical ids of its S3 buckets (emptied before a delete)
+    declared: Mapping[str, Parameter] = field(default_factory=dict)  # name -> declaration

@@ -11,6 +11,7 @@ from stackspec.model import (
     ApiTrigger,
     BucketSource,
     Function,
+    Parameter,
     QueueTrigger,
     ScheduleTrigger,
     Stack,
@@ -104,6 +105,30 @@ def _stack(path: Path) -> Stack:
             if resource["Type"] == "AWS::Lambda::LayerVersion"
         ),
         buckets=tuple(k for k, v in resources.items() if v["Type"] == "AWS::S3::Bucket"),
+        declared={
+            name: _parameter(name, spec) for name, spec in template.get("Parameters", {}).items()
+        },
+    )
+
+
+def _parameter(name: str, spec: dict[str, Any]) -> Parameter:
+    def number(key: str) -> float | None:
+        return None if key not in spec else float(spec[key])
+
+    def length(key: str) -> int | None:
+        return None if key not in spec else int(spec[key])
+
+    return Parameter(
+        name=name,
+        type=str(spec.get("Type", "String")),
+        default=spec.get("Default"),
+        allowed_values=tuple(spec.get("AllowedValues", ())),
+        allowed_pattern=spec.get("AllowedPattern"),
+        min_value=number("MinValue"),
+        max_value=number("MaxValue"),
+        min_length=length("MinLength"),
+        max_length=length("MaxLength"),
+        description=str(spec.get("Description", "")),
     )
 
 

@@ -10,6 +10,7 @@ import pytest
 
 from deploytools import cloudformation, execute, network, zones
 from deploytools.plan import Config, deploy_plan, destroy_plan
+from tests.deploy.stagefiles import settings
 from tests.deploy.test_rehearsal import rehearsable
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ def network_stack() -> Iterator[tuple[dict[str, Any], dict[str, str], Config]]:
         names = ("cloudformation", "ec2", "s3")
         aws = {name: boto3.client(name, region_name="us-east-1") for name in names}
         config = Config("dn", account_id="123456789012")
-        (step,) = [s for s in deploy_plan(config).stacks if zones.PARAMETER in s.inputs]
+        (step,) = [s for s in deploy_plan(config, settings()).stacks if zones.PARAMETER in s.inputs]
         parameters = {**step.parameters, zones.PARAMETER: "use1-az1,use1-az2"}
         outputs = cloudformation.deploy(
             aws["cloudformation"], step.stack_name, rehearsable(step), parameters

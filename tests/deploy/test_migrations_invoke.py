@@ -11,6 +11,7 @@ import pytest
 import stackspec
 from deploytools import migrations
 from deploytools.plan import Config, deploy_plan
+from tests.deploy.stagefiles import settings
 
 if TYPE_CHECKING:
     from collections.abc import Iterator
@@ -27,7 +28,7 @@ def session() -> Any:
 
 
 def test_the_plan_invokes_on_deploy_with_the_timeout_the_template_gives_the_function() -> None:
-    plan = deploy_plan(Config("dev"))
+    plan = deploy_plan(Config("dev"), settings())
     invoked = {name: timeout for step in plan.stacks for name, timeout in step.invoke.items()}
     declared = {
         f.name_in("lambda-stack", "dev"): f.timeout
@@ -38,7 +39,9 @@ def test_the_plan_invokes_on_deploy_with_the_timeout_the_template_gives_the_func
 
 
 def test_client_waits_longer_than_the_function_may_run_and_never_retries() -> None:
-    timeouts = [t for step in deploy_plan(Config("dev")).stacks for t in step.invoke.values()]
+    timeouts = [
+        t for step in deploy_plan(Config("dev"), settings()).stacks for t in step.invoke.values()
+    ]
     assert timeouts
     for timeout in timeouts:
         config = migrations.client(session(), timeout).meta.config

@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 import stackspec
 from deploytools.plan import Config, deploy_plan, destroy_plan
 from deploytools.render import deploy_commands, destroy_commands
+from tests.deploy.stagefiles import changed, settings
 from tests.deploy.templates import NAMES, ROOT, TEMPLATE_DIR, load
 
 if TYPE_CHECKING:
@@ -25,7 +26,7 @@ def built(tmp_path: Path) -> Path:
 
 
 def test_stacks_deploy_in_declared_order_and_invoke_on_deploy_runs_before_later_stacks() -> None:
-    commands = deploy_commands(deploy_plan(Config("dev")))
+    commands = deploy_commands(deploy_plan(Config("dev"), settings()))
     steps = [" ".join(c[:3]) for c in commands]
     deploys = [i for i, s in enumerate(steps) if s == "aws cloudformation deploy"]
     assert [commands[i][commands[i].index("--stack-name") + 1] for i in deploys] == [
@@ -42,7 +43,7 @@ def test_stacks_deploy_in_declared_order_and_invoke_on_deploy_runs_before_later_
 
 
 def test_every_stack_gets_its_required_parameters_and_only_declared_ones(tmp_path: Path) -> None:
-    plan = deploy_plan(Config("dev", dist=built(tmp_path), account_id="123456789012"))
+    plan = deploy_plan(Config("dev", dist=built(tmp_path), account_id="123456789012"), settings())
     for step in plan.stacks:
         declared = load(step.stack)["Parameters"]
         required = {name for name, spec in declared.items() if "Default" not in spec}
@@ -53,7 +54,7 @@ def test_every_stack_gets_its_required_parameters_and_only_declared_ones(tmp_pat
 
 
 def test_every_function_gets_its_own_content_addressed_code_key(tmp_path: Path) -> None:
-    plan = deploy_plan(Config("dev", dist=built(tmp_path), account_id="123456789012"))
+    plan = deploy_plan(Config("dev", dist=built(tmp_path), account_id="123456789012"), settings())
     keys = {upload.key for upload in plan.uploads}
     given = {name: value for step in plan.stacks for name, value in step.parameters.items()}
     for function in FUNCTIONS:
@@ -62,13 +63,14 @@ def test_every_function_gets_its_own_content_addressed_code_key(tmp_path: Path) 
     # a rebuilt zip is a new key, so CloudFormation updates the function
     function = FUNCTIONS[0]
     (tmp_path / function.artifact).write_bytes(b"changed")
-    again = deploy_plan(plan.config)
+    again = deploy_plan(plan.config, settings())
     after = {name: value for step in again.stacks for name, value in step.parameters.items()}
     assert after[function.code_parameter] != given[function.code_parameter]
 
 
 def test_arch_and_runtime_flow_to_the_layer_and_the_templates() -> None:
-    plan = deploy_plan(Config("prod", runtime="python3.12", arch="x86_64"))
+    given = changed(settings("prod"), Runtime="python3.12", Architecture="x86_64")
+    plan = deploy_plan(Config("prod", runtime="python3.12", arch="x86_64"), given)
     assert plan.uploads[0].path.name == "layer-x86_64.zip"
     for step in plan.stacks:
         if "Architecture" in load(step.stack)["Parameters"]:
@@ -91,7 +93,7 @@ def test_a_template_added_to_the_folder_is_planned_without_any_tooling_change(
         encoding="utf-8",
     )
     # WHEN planned
-    plan = deploy_plan(Config("dev", templates=templates))
+    plan = deploy_plan(Config("dev", templates=templates), settings())
     # THEN it comes after the stack whose output it takes, with its zip uploaded and keyed
     names = [step.stack for step in plan.stacks]
     assert names.index("orders") > names.index("vpc")
@@ -111,10 +113,27 @@ def test_destroy_lifts_protection_then_deletes_in_reverse_order_emptying_buckets
 
 
 def test_deploy_plan_command_prints_the_plan_without_aws() -> None:
+    # no credentials anywhere (nor an instance role to look for)
     result = subprocess.run(
-        [sys.executable, "-m", "deploytools", "plan", "--stage", "qa"],
+        [sys.executable, "-m", "deploytools", "plan", "--stage", "prod"],
         capture_output=True, text=True, check=True, cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"},
+        env={
+            "PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin", "HOME": str(ROOT / "nowhere"),
+            "AWS_EC2_METADATA_DISABLED": "true",
+        },
     )  # fmt: skip
     assert result.stdout.count("aws cloudformation deploy") == len(NAMES)
-    assert f"lambda-stack-qa-{NAMES[-1]}" in result.stdout
+    assert f"lambda-stack-prod-{NAMES[-1]}" in result.stdout
+    assert "deploy/stages/prod.toml" in result.stdout
+    assert "drift and change sets: not checked (no AWS credentials found)" in result.stdout
+
+
+def test_a_stage_without_its_file_is_refused_naming_the_file() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "deploytools", "plan", "--stage", "qa", "--offline"],
+        capture_output=True, text=True, check=False, cwd=ROOT,
+        env={"PYTHONPATH": str(ROOT / "src"), "PATH": "/usr/bin:/bin"},
+    )  # fmt: skip
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr.startswith("deploy/stages/qa.toml: no such stage file")

@@ -10,6 +10,7 @@ import pytest
 import stackspec
 from deploytools import preflight, template
 from deploytools.plan import Config, deploy_plan
+from tests.deploy.stagefiles import settings
 from tests.deploy.templates import NAMES, functions, load
 
 
@@ -48,7 +49,7 @@ def stubbed_lambda(limit: int, unreserved: int, held: dict[str, int] | None = No
 
 
 def default_reservations(**overrides: str) -> list[preflight.Reservation]:
-    plan = deploy_plan(Config("dev"))
+    plan = deploy_plan(Config("dev"), settings())
     stacks = []
     for step in plan.stacks:
         body = template.load(step.template.read_text())

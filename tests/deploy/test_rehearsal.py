@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -19,7 +19,9 @@ import pytest
 import stackspec
 from deploytools import cloudformation, execute, template, zones
 from deploytools.plan import Config, deploy_plan
+from deploytools.preview import preview
 from stackspec import QueueTrigger, StreamTrigger
+from tests.deploy.stagefiles import changed, settings
 from tests.deploy.templates import NAMES, load
 
 if TYPE_CHECKING:
@@ -122,11 +124,8 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rehearsal]:
         )
         aws: dict[str, Any] = {name: boto3.client(name, region_name="us-east-1") for name in names}
         aws["lambda"] = WithAccountSettings(aws["lambda"])
-        plan = deploy_plan(
-            Config(
-                "rh", account_id="123456789012", dist=stand_in_zips(tmp_path_factory.mktemp("dist"))
-            )
-        )
+        dist = stand_in_zips(tmp_path_factory.mktemp("dist"))
+        plan = deploy_plan(Config("rh", account_id="123456789012", dist=dist), settings())
         said: list[str] = []
         # InvokeOnDeploy needs a running function, which moto does not provide: not rehearsed
         outputs = execute.deploy(plan, aws, said.append, template=rehearsable, invoke=False)
@@ -314,3 +313,68 @@ def test_rehearsal_checked_the_concurrency_quota_before_the_first_stack(
     said = rehearsal.said
     check = next(i for i, line in enumerate(said) if line.startswith("lambda concurrency:"))
     assert check < next(i for i, line in enumerate(said) if line.startswith("deploying"))
+
+
+def test_plan_of_the_rehearsed_stage_finds_no_drift_and_leaves_no_change_set(
+    rehearsal: Rehearsal,
+) -> None:
+    # GIVEN the stage deployed with dev.toml WHEN planned with the same file
+    said: list[str] = []
+    refused = preview(rehearsal.plan, rehearsal.aws, said.append, template=rehearsable)
+    # THEN no deployed value differs from the file, nothing is refused, and nothing is left
+    cfn = rehearsal.aws["cloudformation"]
+    for step in rehearsal.plan.stacks:
+        assert f"{step.stack_name}: no drift (every deployed value is the stage file's)" in said
+        assert cfn.list_change_sets(StackName=step.stack_name)["Summaries"] == []
+        assert cloudformation.stack_status(cfn, step.stack_name) == "CREATE_COMPLETE"
+    assert refused == []
+
+
+def test_plan_reports_each_deployed_value_the_stage_file_changes(rehearsal: Rehearsal) -> None:
+    # GIVEN a stage file that changes two values of the rehearsed stage
+    plan = deploy_plan(
+        rehearsal.plan.config, changed(settings(), LogLevel="DEBUG", MaxReceiveCount="3")
+    )
+    said: list[str] = []
+    # WHEN planned
+    preview(plan, rehearsal.aws, said.append, template=rehearsable)
+    # THEN each stack says what its deployed values are and what the file wants
+    imports = plan.config.stack_name("s3-lambda")
+    start = said.index(f"{imports}: drift, deployed -> stage file:")
+    assert sorted(line.split() for line in said[start + 1 : start + 3]) == [
+        ["LogLevel", "INFO", "->", "DEBUG"],
+        ["MaxReceiveCount", "5", "->", "3"],
+    ]
+    # and the deployed stack keeps its values: a plan changes nothing
+    stack = rehearsal.aws["cloudformation"].describe_stacks(StackName=imports)["Stacks"][0]
+    assert {"ParameterKey": "LogLevel", "ParameterValue": "INFO"} in stack["Parameters"]
+
+
+def test_plan_of_a_new_stage_previews_what_it_can_and_leaves_nothing(rehearsal: Rehearsal) -> None:
+    # GIVEN a stage with no stack yet, in the rehearsal's account
+    config = replace(rehearsal.plan.config, stage="pv")
+    plan = deploy_plan(config, settings())
+    said: list[str] = []
+    # WHEN planned
+    preview(plan, rehearsal.aws, said.append, template=rehearsable)
+    # THEN the first stack's CREATE change set lists its resources as added; the later ones,
+    # which import its exports, say why they have none; and no stack of the stage is left
+    first, *later = plan.stacks
+    body = load(first.stack)
+    assert (
+        f"{first.stack_name}: change set (CREATE): {len(rehearsable_ids(first))} resource change(s)"
+        in said
+    )
+    added = {line.split()[1] for line in said if line.startswith("     Add ")}
+    assert added == rehearsable_ids(first) and added <= set(body["Resources"])
+    for step in later:
+        assert any(
+            line.startswith(f"{step.stack_name}: new stack, every resource an Add") for line in said
+        )
+        assert cloudformation.stack_status(rehearsal.aws["cloudformation"], step.stack_name) is None
+    assert cloudformation.stack_status(rehearsal.aws["cloudformation"], first.stack_name) is None
+
+
+def rehearsable_ids(step: StackDeploy) -> set[str]:
+    """The logical ids of the resources the rehearsal's template keeps (moto's Adds)."""
+    return set(json.loads(rehearsable(step))["Resources"])

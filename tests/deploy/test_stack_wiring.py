@@ -10,6 +10,7 @@ from deploytools.plan import Config, deploy_plan
 from deploytools.render import deploy_commands
 from deploytools.wiring import input_values
 from tests.deploy.exports import export_names, why_it_changes
+from tests.deploy.stagefiles import settings
 from tests.deploy.templates import NAMES, load
 
 EXPORTS = {
@@ -45,7 +46,7 @@ def test_layer_and_database_host_change_on_update() -> None:
 
 
 def test_parameter_named_after_an_earlier_output_is_fed_that_output() -> None:
-    plan = deploy_plan(Config("dev"))
+    plan = deploy_plan(Config("dev"), settings())
     inputs = {step.stack: step.inputs for step in plan.stacks}
     assert inputs["s3-lambda"]["LayerArn"] == "apigateway-lambda"
     assert inputs["s3-lambda"]["DatabaseHost"] == "db"
@@ -61,13 +62,15 @@ def test_parameter_named_after_an_earlier_output_is_fed_that_output() -> None:
 
 
 def test_plan_shows_where_each_fed_value_comes_from() -> None:
-    commands = deploy_commands(deploy_plan(Config("dev")))
+    commands = deploy_commands(deploy_plan(Config("dev"), settings()))
     words = [word for command in commands for word in command]
     assert "LayerArn=<LayerArn from apigateway-lambda>" in words
     assert "DatabaseHost=<DatabaseHost from db>" in words
 
 
 def test_missing_output_is_a_clear_error() -> None:
-    step = next(s for s in deploy_plan(Config("dev")).stacks if "DatabaseHost" in s.inputs)
+    step = next(
+        s for s in deploy_plan(Config("dev"), settings()).stacks if "DatabaseHost" in s.inputs
+    )
     with pytest.raises(RuntimeError, match="needs the output"):
         input_values(step, {})
