@@ -50,8 +50,10 @@ $(CHECKOV): tools/checkov/pyproject.toml tools/checkov/uv.lock | $(UV)
 	$(UV) sync --frozen --project tools/checkov
 	@touch $@
 
+# Processes are spawned, as Python on macOS starts them, so that Linux finds what a Mac would:
+# only the tests that start processes notice (tests/conftest.py).
 pytest: $(VENV) $(CHECKOV)
-	$(RUN) pytest -n auto
+	$(RUN) pytest -n auto --start-method=spawn
 
 bench: $(VENV) ## Benchmarks: cold start, warm invocation, import and stream throughput (prints ratios)
 	$(RUN) python -m bench
