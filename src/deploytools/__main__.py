@@ -24,8 +24,20 @@ def parse(argv: list[str]) -> tuple[str, Config]:
     )
     parser.add_argument("--runtime", default="python3.13")
     parser.add_argument("--arch", default="arm64", choices=["arm64", "x86_64"])
+    parser.add_argument(
+        "--execution-role",
+        default=os.environ.get("DEPLOY_EXECUTION_ROLE_ARN", ""),
+        help="CloudFormation's service role (the CI sets it: docs/pipeline.md)",
+    )
     args = parser.parse_args(argv)
-    config = Config(args.stage, args.project, args.region, args.runtime, args.arch)
+    config = Config(
+        args.stage,
+        args.project,
+        args.region,
+        args.runtime,
+        args.arch,
+        execution_role=args.execution_role,
+    )
     return args.action, config
 
 

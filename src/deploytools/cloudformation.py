@@ -31,12 +31,17 @@ def stack_status(cfn: Any, stack_name: str) -> str | None:
 
 
 def deploy(
-    cfn: Any, stack_name: str, template_body: str, parameters: Mapping[str, str]
+    cfn: Any,
+    stack_name: str,
+    template_body: str,
+    parameters: Mapping[str, str],
+    role_arn: str = "",
 ) -> dict[str, str]:
     """Create or update and wait, like the CLI's deploy; returns the stack's outputs.
 
     Same semantics as `aws cloudformation deploy --no-fail-on-empty-changeset`: parameters
     not given keep their previous values, and an update with no change is not an error.
+    With role_arn, CloudFormation acts as that service role (and keeps it for the stack).
     """
     from botocore.exceptions import ClientError
 
@@ -51,6 +56,7 @@ def deploy(
         "StackName": stack_name,
         "TemplateBody": template_body,
         "Capabilities": list(CAPABILITIES),
+        **({"RoleARN": role_arn} if role_arn else {}),
     }
     if status is None:
         cfn.create_stack(**request, Parameters=params)

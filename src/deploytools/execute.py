@@ -82,7 +82,8 @@ def deploy(
     for step in plan.stacks:
         say(f"deploying {step.stack_name} ...")
         body, parameters = render(clients, step, template(step), by_stack)
-        outputs = cloudformation.deploy(cfn, step.stack_name, body, parameters)
+        role = plan.config.execution_role
+        outputs = cloudformation.deploy(cfn, step.stack_name, body, parameters, role)
         by_stack[step.stack] = outputs
         results.update(outputs)
         for function_name, timeout in step.invoke.items() if invoke else ():
