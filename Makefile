@@ -18,8 +18,8 @@ RUNTIME ?= python3.13
 ARCH ?= arm64
 EVENT ?= events/sample_api/get_users.json
 
-.PHONY: help dev test lint typecheck pytest bench build verify invoke import seed reset \
-        deploy deploy-plan destroy check-deep audit clean new-function
+.PHONY: help dev test lint typecheck workflows pytest bench build verify invoke import seed reset \
+        deploy deploy-plan destroy smoke check-deep audit clean new-function
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -34,7 +34,7 @@ $(VENV): pyproject.toml uv.lock | $(UV)
 dev: $(VENV) ## Run the local cloud in the foreground (Ctrl-C stops it)
 	$(RUN) python -m localcloud
 
-test: lint typecheck pytest ## Lint, type-check and run the whole suite
+test: lint typecheck workflows pytest ## Lint, type-check and run the whole suite
 
 lint: $(VENV)
 	$(RUN) ruff check .
@@ -42,6 +42,13 @@ lint: $(VENV)
 
 typecheck: $(VENV)
 	$(RUN) mypy
+
+# docs/pipeline.md. actionlint without its shellcheck and pyflakes passes, which would find
+# different things where those happen to be installed (GitHub's runners have shellcheck);
+# zizmor offline and pedantic: every finding is fixed or its ignore says why, inline.
+workflows: $(VENV) ## Lint (actionlint) and audit (zizmor) the GitHub workflows
+	$(RUN) actionlint -shellcheck= -pyflakes= .github/workflows/*.yml
+	$(RUN) zizmor --offline --no-progress --persona pedantic .github/workflows
 
 # checkov pins an old boto3: it lives in its own locked environment (tools/checkov).
 CHECKOV := tools/checkov/.venv/.synced
@@ -68,11 +75,18 @@ verify: $(VENV) ## Check dist/: ELF, glibc, ABI, sizes, no dev deps; run each zi
 	$(RUN) python -m buildtools.verify --runtime $(RUNTIME)
 
 # Deploy: docs/deploy.md. AWS credentials and AWS_REGION come from your usual AWS setup.
-deploy: build verify ## Build, verify and deploy the four stacks: make deploy STAGE=dev
+# PREBUILT=1 deploys dist/ as it is, without building it again: the pipeline promotes the zips
+# it built and verified once (docs/pipeline.md); their keys are their hashes, so every stage
+# runs the same bytes.
+deploy: $(if $(filter 1,$(PREBUILT)),$(VENV),build verify) ## Build, verify and deploy the stacks: make deploy STAGE=dev
 	$(RUN) python -m deploytools deploy --stage $(STAGE) --runtime $(RUNTIME) --arch $(ARCH)
 
 deploy-plan: $(VENV) ## Print every command and parameter of `make deploy`, without calling AWS
 	$(RUN) python -m deploytools plan --stage $(STAGE) --runtime $(RUNTIME) --arch $(ARCH)
+
+# The deployed API's sample reads and an import with no row, where the stacks' outputs say.
+smoke: $(VENV) ## Check a deployed stage answers: make smoke STAGE=dev
+	$(RUN) python -m deploytools.smoke --stage $(STAGE)
 
 destroy: $(VENV) ## Delete the stage's stacks in reverse order; the database stays as a snapshot
 	$(RUN) python -m deploytools destroy --stage $(STAGE)

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 import pytest
 
 import stackspec
+from deploytools import cloudformation
+from deploytools.__main__ import main as deploytools_main
 from deploytools.plan import Config, deploy_plan
 from deploytools.render import as_text, deploy_commands
 from tests.deploy.ci_stack import PROVIDER, REPOSITORY, TEMPLATE, CiRoles, deploy_ci_stack
@@ -148,3 +150,24 @@ def test_the_execution_role_never_touches_the_ci_roles_or_another_stage(roles: C
     assert not allowed(roles.execution, "iam:PutRolePolicy", dev_role.replace("-dev-", "-prod-"))
     prod_function = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:{PROJECT}-prod-any"
     assert not allowed(roles.execution, "lambda:UpdateFunctionCode", prod_function)
+
+
+def test_the_plan_deploys_every_stack_through_the_execution_role_when_given(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    role = f"arn:aws:iam::{ACCOUNT}:role/{PROJECT}-ci-dev-cloudformation"
+    assert deploytools_main(["plan", "--stage", "dev", "--execution-role", role]) == 0
+    printed = capsys.readouterr().out.splitlines()
+    deploys = [line for line in printed if "cloudformation deploy" in line]
+    assert len(deploys) == len(NAMES)
+    assert all(f"--role-arn {role}" in line for line in deploys)
+
+
+def test_a_stack_deployed_through_the_execution_role_keeps_it(roles: CiRoles) -> None:
+    import boto3
+
+    cfn = boto3.client("cloudformation", region_name=REGION)
+    body = '{"Resources": {"Probe": {"Type": "AWS::SQS::Queue"}}}'
+    cloudformation.deploy(cfn, f"{PROJECT}-dev-probe", body, {}, roles.execution_arn)
+    (stack,) = cfn.describe_stacks(StackName=f"{PROJECT}-dev-probe")["Stacks"]
+    assert stack["RoleARN"] == roles.execution_arn
