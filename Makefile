@@ -19,8 +19,8 @@ RUNTIME ?= python3.13
 ARCH ?= arm64
 EVENT ?= events/sample_api/get_users.json
 
-.PHONY: help dev test lint typecheck pytest bench build verify invoke import logs seed reset \
-        deploy deploy-plan destroy check-deep audit clean new-function
+.PHONY: help dev test lint typecheck workflows pytest bench build verify invoke import logs seed \
+        reset deploy deploy-plan destroy smoke check-deep audit clean new-function
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
@@ -36,7 +36,7 @@ $(VENV): pyproject.toml uv.lock | $(UV)
 dev: $(VENV) ## Run the local cloud in the foreground (Ctrl-C stops it); DEBUG=1 starts debugpy
 	$(RUN) python -m localcloud
 
-test: lint typecheck pytest ## Lint, type-check and run the whole suite
+test: lint typecheck workflows pytest ## Lint, type-check and run the whole suite
 
 lint: $(VENV)
 	$(RUN) ruff check .
@@ -44,6 +44,13 @@ lint: $(VENV)
 
 typecheck: $(VENV)
 	$(RUN) mypy
+
+# docs/pipeline.md. actionlint without its shellcheck and pyflakes passes, which would find
+# different things where those happen to be installed (GitHub's runners have shellcheck);
+# zizmor offline and pedantic: every finding is fixed or its ignore says why, inline.
+workflows: $(VENV) ## Lint (actionlint) and audit (zizmor) the GitHub workflows
+	$(RUN) actionlint -shellcheck= -pyflakes= .github/workflows/*.yml
+	$(RUN) zizmor --offline --no-progress --persona pedantic .github/workflows
 
 # checkov pins an old boto3: it lives in its own locked environment (tools/checkov).
 CHECKOV := tools/checkov/.venv/.synced
@@ -54,8 +61,10 @@ $(CHECKOV): tools/checkov/pyproject.toml tools/checkov/uv.lock | $(UV)
 
 # One module per worker at a time (loadscope): a module's fixture that starts a whole stack
 # (the local cloud, the moto rehearsal of every template) then starts once, not once per worker.
+# Processes are spawned, as Python on macOS starts them, so that Linux finds what a Mac would:
+# only the tests that start processes notice (tests/conftest.py).
 pytest: $(VENV) $(CHECKOV)
-	$(RUN) pytest -n auto --dist loadscope
+	$(RUN) pytest -n auto --dist loadscope --start-method=spawn
 
 bench: $(VENV) ## Benchmarks: cold start, warm invocation, import and stream throughput (prints ratios)
 	$(RUN) python -m bench
@@ -71,13 +80,20 @@ verify: $(VENV) ## Check dist/: ELF, glibc, ABI, sizes, no dev deps; run each zi
 
 # Deploy: docs/deploy.md. AWS credentials and AWS_REGION come from your usual AWS setup; every
 # parameter of every stack, the runtime and the architecture come from deploy/stages/$(STAGE).toml.
-deploy: $(VENV) ## Build for the stage file, verify, deploy through change sets: make deploy STAGE=dev [ALLOW_REPLACE=1]
-	@set -e; target=$$($(RUN) python -m deploytools build-target --stage $(STAGE)); \
-	$(MAKE) --no-print-directory build verify $$target
+# PREBUILT=1 deploys dist/ as it is, without building it again: the pipeline promotes the zips
+# it built and verified once (docs/pipeline.md); their keys are their hashes, so every stage
+# runs the same bytes.
+deploy: $(VENV) ## Build for the stage file, verify, deploy through change sets: make deploy STAGE=dev [ALLOW_REPLACE=1] [PREBUILT=1]
+	$(if $(filter 1,$(PREBUILT)),,@set -e; target=$$($(RUN) python -m deploytools build-target \
+		--stage $(STAGE)); $(MAKE) --no-print-directory build verify $$target)
 	$(RUN) python -m deploytools deploy --stage $(STAGE) $(if $(filter 1,$(ALLOW_REPLACE)),--allow-replace)
 
 deploy-plan: $(VENV) ## The plan from deploy/stages/<STAGE>.toml; with AWS access, drift and change sets
 	$(RUN) python -m deploytools plan --stage $(STAGE)
+
+# The deployed API's sample reads and an import with no row, where the stacks' outputs say.
+smoke: $(VENV) ## Check a deployed stage answers: make smoke STAGE=dev
+	$(RUN) python -m deploytools.smoke --stage $(STAGE)
 
 destroy: $(VENV) ## Delete the stage's stacks in reverse order; the database stays as a snapshot
 	$(RUN) python -m deploytools destroy --stage $(STAGE)

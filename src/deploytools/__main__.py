@@ -35,6 +35,11 @@ def parse(argv: list[str]) -> argparse.Namespace:
         help="deploy: execute change sets that replace or remove resources holding data",
     )
     parser.add_argument("--offline", action="store_true", help="plan: make no AWS call")
+    parser.add_argument(
+        "--execution-role",
+        default=os.environ.get("DEPLOY_EXECUTION_ROLE_ARN", ""),
+        help="CloudFormation's service role (the CI sets it: docs/pipeline.md)",
+    )
     return parser.parse_args(argv)
 
 
@@ -68,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     except stages.StageFileError as exc:
         print(exc, file=sys.stderr)
         return 2
-    config = Config.of(settings, args.stage, region=args.region)
+    role = args.execution_role
+    config = Config.of(settings, args.stage, region=args.region, execution_role=role)
     if args.action == "build-target":
         print(f"RUNTIME={settings.runtime} ARCH={settings.arch}")
         return 0
@@ -85,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
         args.stage,
         region=args.region,
         account_id=aws["sts"].get_caller_identity()["Account"],
+        execution_role=role,
     )
     if args.action == "destroy":
         execute.destroy(destroy_plan(config), aws, print)
@@ -110,7 +117,13 @@ def plan(config: Config, settings: stages.StageSettings, *, offline: bool) -> in
     """The plan from the stage file; with AWS access, each stack's drift and change set."""
     aws, account = (None, "--offline") if offline else reachable(config.region)
     if aws is not None:
-        config = Config.of(settings, config.stage, region=config.region, account_id=account)
+        config = Config.of(
+            settings,
+            config.stage,
+            region=config.region,
+            account_id=account,
+            execution_role=config.execution_role,
+        )
     deploy = deploy_plan(config, settings)
     print(f"# stage {config.stage}: every value from {stages.shown(settings.path)}, but the code")
     print("# keys (the build's), earlier stacks' outputs and the zones (the deploy's)")

@@ -53,6 +53,7 @@ def create(
     *,
     kind: str,
     purpose: str,
+    role_arn: str = "",
     sleep: Callable[[float], None] = time.sleep,
 ) -> ChangeSet | None:
     """Create the change set and wait for it; None when it holds no change (and is deleted).
@@ -70,6 +71,8 @@ def create(
             Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
             Capabilities=list(CAPABILITIES),
             Description=f"deploytools {purpose}",
+            # CloudFormation's service role: the stack's own is used when none is given
+            **({"RoleARN": role_arn} if role_arn else {}),
         )
     except ClientError as exc:
         if any(text in str(exc) for text in _NO_CHANGES):

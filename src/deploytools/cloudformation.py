@@ -31,7 +31,11 @@ def stack_status(cfn: Any, stack_name: str) -> str | None:
 
 
 def deploy(
-    cfn: Any, stack_name: str, template_body: str, parameters: Mapping[str, str]
+    cfn: Any,
+    stack_name: str,
+    template_body: str,
+    parameters: Mapping[str, str],
+    role_arn: str = "",
 ) -> dict[str, str]:
     """Create or update and wait, like the CLI's deploy; returns the stack's outputs.
 
@@ -39,12 +43,13 @@ def deploy(
     not given keep their previous values, and an update with no change is not an error.
     `make destroy` uses it to lift deletion protection and change nothing else; `make deploy`
     gives every parameter and updates through a change set it reads first (stackdeploy.py).
+    With role_arn, CloudFormation acts as that service role (and keeps it for the stack).
     """
     from botocore.exceptions import ClientError
 
     status = stack_status(cfn, stack_name)
     if status is None or status in DEAD_ON_ARRIVAL:
-        return create(cfn, stack_name, template_body, parameters)
+        return create(cfn, stack_name, template_body, parameters, role_arn)
     params: list[dict[str, Any]] = [
         {"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()
     ]
@@ -52,6 +57,7 @@ def deploy(
         "StackName": stack_name,
         "TemplateBody": template_body,
         "Capabilities": list(CAPABILITIES),
+        **({"RoleARN": role_arn} if role_arn else {}),
     }
     declared = {
         p["ParameterKey"]
@@ -78,9 +84,16 @@ def deploy(
 
 
 def create(
-    cfn: Any, stack_name: str, template_body: str, parameters: Mapping[str, str]
+    cfn: Any,
+    stack_name: str,
+    template_body: str,
+    parameters: Mapping[str, str],
+    role_arn: str = "",
 ) -> dict[str, str]:
-    """Create the stack and wait (a failed first creation left before is deleted first)."""
+    """Create the stack and wait (a failed first creation left before is deleted first).
+
+    With role_arn, CloudFormation acts as that service role (and keeps it for the stack).
+    """
     if stack_status(cfn, stack_name) in DEAD_ON_ARRIVAL:
         delete(cfn, stack_name)
     cfn.create_stack(
@@ -88,6 +101,7 @@ def create(
         TemplateBody=template_body,
         Capabilities=list(CAPABILITIES),
         Parameters=[{"ParameterKey": k, "ParameterValue": v} for k, v in parameters.items()],
+        **({"RoleARN": role_arn} if role_arn else {}),
     )
     cfn.get_waiter("stack_create_complete").wait(
         StackName=stack_name, WaiterConfig={"Delay": 10, "MaxAttempts": 180}

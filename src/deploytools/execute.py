@@ -97,7 +97,14 @@ def deploy(
         body, parameters = render(clients, step, template(step), by_stack)
         wanted = plan.settings.values.get(step.stack, {})
         outputs = stackdeploy.apply(
-            cfn, step.stack_name, body, parameters, wanted, say, allow_replace=allow_replace
+            cfn,
+            step.stack_name,
+            body,
+            parameters,
+            wanted,
+            say,
+            allow_replace=allow_replace,
+            role_arn=plan.config.execution_role,
         )
         by_stack[step.stack] = outputs
         results.update(outputs)

@@ -38,6 +38,9 @@ class Config:
     account_id: str = ACCOUNT_PLACEHOLDER
     dist: Path = DIST
     templates: Path = stackspec.TEMPLATES
+    # CloudFormation's service role (deploy/cloudformation/ci.yaml's ExecutionRole): the stacks
+    # are then created with its permissions, not the caller's. Empty: the caller's own.
+    execution_role: str = ""
 
     @classmethod
     def of(cls, settings: StageSettings, stage: str, **where: Any) -> Config:

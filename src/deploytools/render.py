@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 CAPABILITIES = ("CAPABILITY_IAM",)
 
 
-def deploy_command(step: StackDeploy, region: str) -> list[str]:
+def deploy_command(step: StackDeploy, region: str, role_arn: str = "") -> list[str]:
     """`aws cloudformation deploy` for one stack; unnamed parameters keep their previous values."""
     overrides = [f"{name}={value}" for name, value in step.parameters.items()]
     overrides += [f"{name}={placeholder(name, source)}" for name, source in step.inputs.items()]
@@ -24,6 +24,7 @@ def deploy_command(step: StackDeploy, region: str) -> list[str]:
         *("aws", "cloudformation", "deploy", "--region", region),
         *("--stack-name", step.stack_name, "--template-file", _relative(step.template)),
         *("--capabilities", *CAPABILITIES, "--no-fail-on-empty-changeset"),
+        *(("--role-arn", role_arn) if role_arn else ()),
         *("--parameter-overrides", *overrides),
     ]
 
@@ -47,7 +48,7 @@ def deploy_commands(plan: DeployPlan) -> list[list[str]]:
         ),
     ]
     for step in plan.stacks:
-        commands.append(deploy_command(step, region))
+        commands.append(deploy_command(step, region, config.execution_role))
         # A function the template marks InvokeOnDeploy (the migrations) runs before the stacks
         # after its own, so that their new code meets the new schema.
         commands += [invoke_command(name, region) for name in step.invoke]

@@ -33,20 +33,29 @@ def apply(
     say: Callable[[str], None],
     *,
     allow_replace: bool = False,
+    role_arn: str = "",
     sleep: Callable[[float], None] = time.sleep,
 ) -> dict[str, str]:
     """Deploy the stack with exactly `parameters`; returns its outputs.
 
-    `wanted` holds the stage file's values, for the drift report.
+    `wanted` holds the stage file's values, for the drift report; with role_arn, CloudFormation
+    acts as that service role (docs/pipeline.md).
     """
     deployed = drift.deployed(cfn, stack_name)
     if deployed is None:
         say(f"{stack_name}: new stack, {len(body.get('Resources', {}))} resources to add")
-        return cloudformation.create(cfn, stack_name, templates.dump(body), parameters)
+        return cloudformation.create(cfn, stack_name, templates.dump(body), parameters, role_arn)
     for line in drift.lines(stack_name, drift.differences(deployed, wanted)):
         say(line)
     change_set = changesets.create(
-        cfn, stack_name, body, parameters, kind="UPDATE", purpose="deploy", sleep=sleep
+        cfn,
+        stack_name,
+        body,
+        parameters,
+        kind="UPDATE",
+        purpose="deploy",
+        role_arn=role_arn,
+        sleep=sleep,
     )
     if change_set is None:
         say(f"{stack_name}: no changes")

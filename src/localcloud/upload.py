@@ -61,6 +61,11 @@ def upload(client: S3Client, bucket: str, path: Path, key: str) -> set[str]:
     return {head.get("VersionId") or "", head["ETag"].strip('"')} - {"", "null"}
 
 
+def report_key(key: str) -> str:
+    """Where the importer writes the JSON report of an object under imports/."""
+    return "reports/" + key.removeprefix("imports/") + ".json"
+
+
 def wait_for_report(
     client: S3Client,
     bucket: str,
@@ -73,18 +78,18 @@ def wait_for_report(
     clock: Callable[[], float] = time.monotonic,
 ) -> dict[str, Any]:
     """The JSON report of this version of the object, once the importer has written it."""
-    report_key = "reports/" + key.removeprefix("imports/") + ".json"
+    report = report_key(key)
     deadline = clock() + timeout
     while True:
         try:
-            body = client.get_object(Bucket=bucket, Key=report_key)["Body"].read()
-            report: dict[str, Any] = json.loads(body)
-            if report.get("version") in versions:
-                return report
+            body = client.get_object(Bucket=bucket, Key=report)["Body"].read()
+            found: dict[str, Any] = json.loads(body)
+            if found.get("version") in versions:
+                return found
         except client.exceptions.NoSuchKey:
             pass
         if clock() > deadline:
-            raise TimeoutError(f"no report at s3://{bucket}/{report_key} after {timeout:.0f} s")
+            raise TimeoutError(f"no report at s3://{bucket}/{report} after {timeout:.0f} s")
         sleep(interval)
 
 

@@ -18,7 +18,7 @@ from stackspec.model import (
     StreamTrigger,
     Trigger,
 )
-from stackspec.read import TEMPLATES, function, functions, load_stacks
+from stackspec.read import TEMPLATES, bootstrap_templates, function, functions, load_stacks
 
 __all__ = [
     "TEMPLATES",
@@ -30,6 +30,7 @@ __all__ = [
     "Stack",
     "StreamTrigger",
     "Trigger",
+    "bootstrap_templates",
     "function",
     "functions",
     "load_stacks",

@@ -38,8 +38,13 @@ Resources = dict[str, dict[str, Any]]
 
 @cache
 def load_stacks(directory: Path = TEMPLATES) -> tuple[Stack, ...]:
-    """Every template of the folder, each after the stacks whose exports or outputs it uses."""
-    stacks = {path.stem: _stack(path) for path in sorted(directory.glob("*.yaml"))}
+    """Every deployed template of the folder, each after the stacks whose exports or outputs it
+    uses; bootstrap templates are left out (`bootstrap_templates`)."""
+    stacks = {
+        path.stem: _stack(path, template)
+        for path, template in _templates(directory).items()
+        if not _is_bootstrap(template)
+    }
     provided = {stack.name: set(stack.outputs) for stack in stacks.values()}
     ordered: list[Stack] = []
     while stacks:
@@ -57,6 +62,25 @@ def load_stacks(directory: Path = TEMPLATES) -> tuple[Stack, ...]:
     return tuple(ordered)
 
 
+def bootstrap_templates(directory: Path = TEMPLATES) -> tuple[Path, ...]:
+    """Templates marked `Metadata: Tooling: Bootstrap: true`: deployed once by hand (the CI
+    role, docs/pipeline.md), never by `make deploy`, and declaring no function."""
+    return tuple(
+        path for path, template in _templates(directory).items() if _is_bootstrap(template)
+    )
+
+
+def _templates(directory: Path) -> dict[Path, dict[str, Any]]:
+    return {
+        path: cfn_yaml.loads(path.read_text(encoding="utf-8"))
+        for path in sorted(directory.glob("*.yaml"))
+    }
+
+
+def _is_bootstrap(template: dict[str, Any]) -> bool:
+    return bool(template.get("Metadata", {}).get("Tooling", {}).get("Bootstrap", False))
+
+
 def functions(directory: Path = TEMPLATES) -> tuple[Function, ...]:
     """Every function of every stack, in deploy order."""
     return tuple(f for stack in load_stacks(directory) for f in stack.functions)
@@ -71,8 +95,7 @@ def function(name: str, directory: Path = TEMPLATES) -> Function:
     raise KeyError(f"no function {name!r} in {directory} (declared: {known})")
 
 
-def _stack(path: Path) -> Stack:
-    template = cfn_yaml.loads(path.read_text(encoding="utf-8"))
+def _stack(path: Path, template: dict[str, Any]) -> Stack:
     resources: Resources = template.get("Resources", {})
     parameters = {
         name: None if "Default" not in spec else str(spec["Default"])

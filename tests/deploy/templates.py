@@ -11,9 +11,11 @@ import stackspec
 from stackspec.model import ROOT
 
 TEMPLATE_DIR = stackspec.TEMPLATES
-NAMES = tuple(stack.name for stack in stackspec.load_stacks())
+NAMES = tuple(stack.name for stack in stackspec.load_stacks())  # what `make deploy` deploys
+# What cfn-lint and checkov check: the deployed templates and the bootstrap ones (ci.yaml).
+CHECKED = NAMES + tuple(path.stem for path in stackspec.bootstrap_templates())
 
-__all__ = ["NAMES", "ROOT", "TEMPLATE_DIR", "functions", "load", "resources"]
+__all__ = ["CHECKED", "NAMES", "ROOT", "TEMPLATE_DIR", "functions", "load", "resources"]
 
 
 @cache

@@ -12,15 +12,18 @@ import json
 import os
 import re
 from dataclasses import dataclass, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pytest
 
 import stackspec
-from deploytools import cloudformation, execute, template, zones
+from deploytools import cloudformation, execute, smoke, targets, template, zones
 from deploytools.plan import Config, deploy_plan
 from deploytools.preview import preview
-from stackspec import QueueTrigger, StreamTrigger
+from stackspec import ApiTrigger, QueueTrigger, StreamTrigger
+from tests.deploy.ci_stack import deploy_ci_stack
+from tests.deploy.iam import allowed
 from tests.deploy.stagefiles import changed, settings
 from tests.deploy.templates import NAMES, load
 
@@ -123,23 +126,32 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rehearsal]:
             "dynamodb",
         )
         aws: dict[str, Any] = {name: boto3.client(name, region_name="us-east-1") for name in names}
-        aws["lambda"] = WithAccountSettings(aws["lambda"])
+        calls: list[str] = []  # every request the tool makes, as service:Operation
+        for client in aws.values():
+            client.meta.events.register("before-call", partial(_record, calls))
+        aws["lambda"] = WithAccountSettings(aws["lambda"], calls)
         dist = stand_in_zips(tmp_path_factory.mktemp("dist"))
         plan = deploy_plan(Config("rh", account_id="123456789012", dist=dist), settings())
         said: list[str] = []
         # InvokeOnDeploy needs a running function, which moto does not provide: not rehearsed
         outputs = execute.deploy(plan, aws, said.append, template=rehearsable, invoke=False)
-        yield Rehearsal(plan, aws, outputs, said)
+        # a copy: the tests' own calls through the same clients are recorded too
+        yield Rehearsal(plan, aws, outputs, said, list(calls))
     os.environ.update({k: v for k, v in saved.items() if v is not None})
+
+
+def _record(calls: list[str], model: Any, **_: Any) -> None:
+    calls.append(f"{model.service_model.endpoint_prefix}:{model.name}")
 
 
 class WithAccountSettings:
     """moto's Lambda client, plus the GetAccountSettings moto lacks (a default account's)."""
 
-    def __init__(self, client: Any) -> None:
-        self._client = client
+    def __init__(self, client: Any, calls: list[str]) -> None:
+        self._client, self._calls = client, calls
 
     def get_account_settings(self) -> dict[str, Any]:
+        self._calls.append("lambda:GetAccountSettings")
         return {
             "AccountLimit": {"ConcurrentExecutions": 1000, "UnreservedConcurrentExecutions": 1000}
         }
@@ -154,6 +166,7 @@ class Rehearsal:
     aws: dict[str, Any]
     outputs: dict[str, str]
     said: list[str]
+    calls: list[str]  # what the deploy itself asked AWS, as service:Operation
 
 
 def stand_in_zips(folder: Path) -> Path:
@@ -378,3 +391,50 @@ def test_plan_of_a_new_stage_previews_what_it_can_and_leaves_nothing(rehearsal: 
 def rehearsable_ids(step: StackDeploy) -> set[str]:
     """The logical ids of the resources the rehearsal's template keeps (moto's Adds)."""
     return set(json.loads(rehearsable(step))["Resources"])
+
+
+# IAM actions whose names differ from the API operation the tool calls (S3 and API Gateway name
+# them after the permission or the HTTP method); sts:GetCallerIdentity needs no permission.
+IAM_ACTIONS = {
+    "s3:HeadBucket": "s3:ListBucket",
+    "s3:PutPublicAccessBlock": "s3:PutBucketPublicAccessBlock",
+    "s3:HeadObject": "s3:GetObject",
+    "apigateway:GetAccount": "apigateway:GET",
+    "apigateway:UpdateAccount": "apigateway:PATCH",
+    "sts:GetCallerIdentity": None,
+}
+
+
+def test_the_ci_deploy_role_allows_every_call_the_rehearsed_deploy_made(
+    rehearsal: Rehearsal,
+) -> None:
+    # GIVEN the stage's CI stack (deploy/cloudformation/ci.yaml) beside the rehearsed stacks
+    aws, stage, made = rehearsal.aws, rehearsal.plan.config.stage, rehearsal.calls
+    roles = deploy_ci_stack(aws["cloudformation"], aws["iam"], "lambda-stack", stage)
+    # WHEN each call of the deploy (and the invocations moto cannot run) is put to its role
+    needed = {IAM_ACTIONS.get(call, call) for call in made} - {None}
+    if any(step.invoke for step in rehearsal.plan.stacks):
+        needed.add("lambda:InvokeFunction")
+    # THEN it allows each one: a new call in src/deploytools fails here until ci.yaml allows it
+    assert {action for action in needed if action and not allowed(roles.deploy, action)} == set()
+
+
+def test_the_smoke_test_finds_the_api_and_the_import_path_in_the_stacks_outputs(
+    rehearsal: Rehearsal,
+) -> None:
+    # GIVEN the rehearsed stage WHEN the smoke test reads its stacks' outputs and parameters
+    cfn, config = rehearsal.aws["cloudformation"], rehearsal.plan.config
+    stacks = stackspec.load_stacks()
+    deployed = {s.name: smoke.deployed_stack(cfn, config.stack_name(s.name)) for s in stacks}
+    apis, imports = targets.find(stacks, deployed)
+    # THEN it has the API's URL and AuthMode, and the bucket that feeds each queue function
+    api_stacks = [s for s in stacks if any(f.trigger(ApiTrigger) for f in s.functions)]
+    assert len(apis) == len(api_stacks) >= 1
+    for api in apis:
+        assert api.url in rehearsal.outputs.values() and "execute-api" in api.url
+        assert api.auth == "iam" and api.cases  # the templates' default AuthMode
+    buckets = {b["Name"] for b in rehearsal.aws["s3"].list_buckets()["Buckets"]}
+    fed = [t for f in stackspec.functions() for t in f.triggers if isinstance(t, QueueTrigger)]
+    sources = {(t.source.prefix, t.source.suffix) for t in fed if t.source is not None}
+    assert {(path.prefix, path.suffix) for path in imports} == sources
+    assert all(path.bucket in buckets and path.header for path in imports)

@@ -11,12 +11,12 @@ from typing import Any
 
 import pytest
 
-from tests.deploy.templates import NAMES, ROOT, TEMPLATE_DIR, load
+from tests.deploy.templates import CHECKED, ROOT, TEMPLATE_DIR, load
 
 CHECKOV_PROJECT = ROOT / "tools" / "checkov"
 
 
-@pytest.mark.parametrize("name", NAMES)
+@pytest.mark.parametrize("name", CHECKED)
 def test_cfn_lint_finds_no_error_or_warning(name: str) -> None:
     from cfnlint.api import ManualArgs, lint_file
 
@@ -27,7 +27,7 @@ def test_cfn_lint_finds_no_error_or_warning(name: str) -> None:
 def suppressions() -> dict[tuple[str, str], str]:
     """Every checkov skip in the templates: (logical id, check id) -> the written reason."""
     found = {}
-    for name in NAMES:
+    for name in CHECKED:
         for logical_id, resource in load(name)["Resources"].items():
             skips = resource.get("Metadata", {}).get("checkov", {}).get("skip", [])
             for skip in skips:

@@ -23,6 +23,8 @@ import psycopg
 import pytest
 
 import stackspec
+from deploytools import smoke
+from deploytools.targets import Api, ImportPath, reads, sample_header
 from localcloud import declared, triggers
 from localcloud.instance import read_state
 from stackspec import QueueTrigger
@@ -308,6 +310,43 @@ def test_make_import_uploads_waits_for_the_report_and_prints_it(dev: Dev) -> Non
     assert result.returncode == 0, result.stderr
     assert "imports/sample_users.csv:" in result.stdout
     assert "ada.example01@example.com" in emails(dev)
+
+
+def smoke_targets(dev: Dev, header: bytes | None = None) -> tuple[Api, ImportPath]:
+    """The running stack in place of a deployed stage: its API, its import bucket."""
+    fed, trigger = bucket_fed()
+    assert trigger.source is not None
+    header = header or sample_header(fed)
+    assert header is not None
+    path = ImportPath(dev.state["bucket"], trigger.source.prefix, trigger.source.suffix, header)
+    return Api(dev.api, "none", None, reads(api_function())), path
+
+
+def test_the_smoke_checks_pass_on_the_running_stack_and_leave_nothing_behind(dev: Dev) -> None:
+    # GIVEN
+    api, path = smoke_targets(dev)
+    s3, before = dev.s3(), emails(dev)
+    # WHEN
+    problems = smoke.check_api(api, smoke.sender(lambda _m, _u: {}))
+    problems += smoke.check_import(s3, path, timeout=30)
+    # THEN the API answered as expected and the import ran, with no row and no object left
+    assert api.cases and problems == []
+    assert emails(dev) == before
+    keys = [o["Key"] for o in s3.list_objects_v2(Bucket=path.bucket).get("Contents", [])]
+    assert [key for key in keys if "smoke-" in key] == []
+
+
+def test_the_smoke_checks_report_an_api_and_an_import_that_answer_otherwise(dev: Dev) -> None:
+    # GIVEN a URL where the API is not, and a file the importer cannot read as its format
+    api, path = smoke_targets(dev, header=b"no,such,columns\n")
+    elsewhere = Api(f"{api.url}/elsewhere", api.auth, api.key_id, api.cases)
+    # WHEN
+    problems = smoke.check_api(elsewhere, smoke.sender(lambda _m, _u: {}))
+    problems += smoke.check_import(dev.s3(), path, timeout=30)
+    # THEN one line per request, and one for the import, each saying what it got
+    assert len(problems) == len(api.cases) + 1
+    assert all(": 404, expected " in line for line in problems[:-1])
+    assert "failed, expected completed" in problems[-1]
 
 
 def test_second_instance_on_the_same_data_says_so(dev: Dev) -> None:
