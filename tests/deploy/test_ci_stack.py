@@ -18,6 +18,7 @@ from deploytools.plan import Config, deploy_plan
 from deploytools.render import as_text, deploy_commands
 from tests.deploy.ci_stack import PROVIDER, REPOSITORY, TEMPLATE, CiRoles, deploy_ci_stack
 from tests.deploy.iam import allowed, prefixes
+from tests.deploy.stagefiles import settings
 from tests.deploy.templates import NAMES, load
 
 if TYPE_CHECKING:
@@ -50,7 +51,7 @@ def stack_arn(stack_name: str) -> str:
 def test_the_ci_template_is_a_bootstrap_one_and_no_deploy_step_names_it() -> None:
     assert TEMPLATE.stem not in NAMES
     assert TEMPLATE not in [stack.template for stack in stackspec.load_stacks()]
-    plan = as_text(deploy_commands(deploy_plan(Config("dev"))))
+    plan = as_text(deploy_commands(deploy_plan(Config("dev"), settings())))
     assert TEMPLATE.name not in plan
     assert "-ci-" not in plan
 
@@ -86,7 +87,7 @@ def test_the_deploy_role_trusts_only_the_stages_environment_of_the_repository(
 
 def test_the_deploy_role_updates_the_stages_stacks_only(roles: CiRoles, tmp_path: Path) -> None:
     for stage, wanted in (("dev", True), ("prod", False)):
-        for step in deploy_plan(config(stage, tmp_path)).stacks:
+        for step in deploy_plan(config(stage, tmp_path), settings(stage)).stacks:
             arn = stack_arn(step.stack_name)
             assert allowed(roles.deploy, "cloudformation:UpdateStack", arn) is wanted, arn
     # never its own stack, which holds its permissions
@@ -96,7 +97,7 @@ def test_the_deploy_role_updates_the_stages_stacks_only(roles: CiRoles, tmp_path
 
 def test_the_deploy_role_uploads_the_stages_artifacts_only(roles: CiRoles, tmp_path: Path) -> None:
     for stage, wanted in (("dev", True), ("prod", False)):
-        plan = deploy_plan(config(stage, tmp_path))
+        plan = deploy_plan(config(stage, tmp_path), settings(stage))
         for upload in plan.uploads:
             arn = f"arn:aws:s3:::{plan.config.artifacts_bucket}/{upload.key}"
             assert allowed(roles.deploy, "s3:PutObject", arn) is wanted, arn
