@@ -1,0 +1,1 @@
+"""The skeleton mirror: a DynamoDB table's changes, from its stream, applied to PostgreSQL."""
