@@ -1,1 +1,1 @@
-"""The skeleton mirror: a DynamoDB table's changes, from its stream, applied to PostgreSQL."""
+"""The skeleton mirror: the changes of a DynamoDB table, applied to PostgreSQL."""

@@ -1,4 +1,4 @@
-"""Entry point of the skeleton mirror: a batch of DynamoDB stream records, applied in order.
+"""Entry point of the skeleton mirror: DynamoDB stream records, applied in order.
 
 Each record that fails is reported in batchItemFailures by its SequenceNumber (the event
 source mapping has ReportBatchItemFailures on): Lambda retries from the lowest one reported,

@@ -1,4 +1,4 @@
-"""The skeleton table: upserts and tombstones, the newest sequence number wins; rows as Mirrored.
+"""The skeleton table: upserts and tombstones, the newest change wins; rows as Mirrored.
 
 Both statements write only when the key holds nothing or an older sequence number, and say
 so with RETURNING: None means the row already holds this change or a newer one (stale).
@@ -60,7 +60,8 @@ def tombstone(
     with conn.cursor(row_factory=class_row(Mirrored)) as cur:
         cur.execute(
             """
-            INSERT INTO skeleton AS t (reference, sequence_number, changed_at, deleted_at)
+            INSERT INTO skeleton AS t
+                (reference, sequence_number, changed_at, deleted_at)
             VALUES (%s, %s, %s, %s)
             ON CONFLICT (reference) DO UPDATE
                 SET quantity = NULL, sequence_number = EXCLUDED.sequence_number,
