@@ -122,9 +122,9 @@ seed: $(VENV) ## Import sample_users.csv into the running `make dev`
 	$(RUN) python -m localcloud.upload sample_users.csv
 
 # docs/scaffold.md: what each trigger generates. Refuses a taken name and never overwrites a file.
-new-function: $(VENV) ## A new function, its stack, events and tests: make new-function NAME=orders TRIGGER=api
-	$(RUN) python -m scaffold $(or $(NAME),$(error set NAME=<name> TRIGGER=api|sqs|s3|schedule)) \
-		$(or $(TRIGGER),$(error set TRIGGER=api|sqs|s3|schedule))
+new-function: $(VENV) ## A new function, its stack, events and tests: make new-function NAME=orders TRIGGER=api|sqs|s3|schedule|dynamodb
+	$(RUN) python -m scaffold $(or $(NAME),$(error set NAME=<name> TRIGGER=api|sqs|s3|schedule|dynamodb)) \
+		$(or $(TRIGGER),$(error set TRIGGER=api|sqs|s3|schedule|dynamodb))
 
 reset: $(VENV) ## Wipe the local data of `make dev` (database, S3 snapshot)
 	$(RUN) python -m localcloud.reset

@@ -22,7 +22,7 @@ from scaffold.names import check_free, check_name
 from stackspec.model import ROOT
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
-TRIGGERS = ("api", "sqs", "s3", "schedule")
+TRIGGERS = ("api", "sqs", "s3", "schedule", "dynamodb")
 COMMON = "common"
 _MIGRATION = re.compile(r"(\d{4})\.[^.]+\.sql")
 

@@ -43,6 +43,7 @@ STEMS = {
     "sqs": "inboundmessagesqueue",
     "s3": "uploadedfilesrecords",
     "schedule": "nightlyreportsrunner",
+    "dynamodb": "tablechangesmirrored",
 }
 
 

@@ -107,7 +107,13 @@ def test_the_declaration_reads_each_new_function_with_its_trigger_and_its_events
     rendered: Copy, read: dict[str, Any]
 ) -> None:
     declared = read["functions"]
-    expected = {"api": "api", "sqs": "sqs", "s3": "sqs", "schedule": "schedule"}
+    expected = {
+        "api": "api",
+        "sqs": "sqs",
+        "s3": "sqs",
+        "schedule": "schedule",
+        "dynamodb": "dynamodb",
+    }
     for trigger, names in rendered.names.items():
         for name in names:
             function: dict[str, Any] = declared[name]
@@ -117,10 +123,15 @@ def test_the_declaration_reads_each_new_function_with_its_trigger_and_its_events
             assert function["cases"] and None not in function["responses"], name
             assert "DB_SECRET_ARN" in function["environment"]
     names = [rendered.names[trigger][0] for trigger in TRIGGERS]
-    api, sqs, s3, schedule = (declared[name] for name in names)
+    api, sqs, s3, schedule, dynamodb = (declared[name] for name in names)
     assert api["triggers"][0]["paths"] == [f"/{names[0]}", f"/{names[0]}/{{proxy+}}"]
     assert sqs["triggers"][0]["dead_letter_queue"] == f"lambda-stack-local-{names[1]}-dlq"
     source = s3["triggers"][0]["source"]
     assert (source["bucket"], source["prefix"]) == (f"{names[2]}-bucket", "incoming/")
     assert schedule["triggers"][0]["expression"] == "rate(5 minutes)"
+    stream = dynamodb["triggers"][0]
+    assert stream["table"] == f"lambda-stack-local-{names[4]}"
+    assert stream["key_schema"] == [["reference", "HASH"]]
+    assert stream["on_failure_queue"] == f"lambda-stack-local-{names[4]}-failures"
+    assert (stream["bisect_on_error"], stream["maximum_retry_attempts"]) == (True, 10)
     assert api["cases"].index(f"{names[0]}_create") < api["cases"].index(f"{names[0]}_get")

@@ -41,6 +41,7 @@ def test_a_name_that_cannot_be_a_new_function_is_refused_saying_why(name: str, w
         ("api", "api", "apigateway-lambda.yaml already declares ApiFunctionName"),
         ("dependencies", "sqs", "apigateway-lambda.yaml already declares ${Project}-${Stage}-dep"),
         ("sample", "s3", "s3-lambda.yaml already declares sample-bucket"),
+        ("mirror", "dynamodb", "dynamodb-lambda.yaml already declares ${Project}-${Stage}-mirror-"),
     ],
 )
 def test_a_name_whose_resources_another_stack_declares_is_refused(

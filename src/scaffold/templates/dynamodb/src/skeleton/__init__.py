@@ -1,0 +1,1 @@
+"""The skeleton mirror: the changes of a DynamoDB table, applied to PostgreSQL."""
