@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any
 from sample_event.aws import s3
 from sample_event.services import imports
 from shared.db import database_errors, get_connection
-from shared.errors import AppError, TransientError
+from shared.errors import AppError, DatabaseUnavailableError, TransientError
 from shared.log import get_logger
 
 if TYPE_CHECKING:
@@ -62,9 +62,7 @@ def _release(
     error = type(exc).__name__
     try:
         if conn is not None:  # without a connection, no claim was taken
-            if conn.broken or conn.closed:
-                conn = get_connection()
-            imports.release(conn, ref, import_id, f"retrying after {error}")
+            _release_claim(conn, ref, import_id, f"retrying after {error}")
     except Exception:  # best effort: the original error is the one to raise
         logger.warning("could not release the import claim", extra={"import_id": import_id})
     _count_failure()
@@ -82,6 +80,22 @@ def _release(
             "reason": str(exc) if isinstance(exc, AppError) else error,
         },
     )
+
+
+def _release_claim(
+    conn: psycopg.Connection[Any], ref: ObjectRef, import_id: str, reason: str
+) -> None:
+    # A session ended mid-COPY is not always marked broken: it can still be waiting for the
+    # end of its COPY ("another command is already in progress"). Closed, it gives way to a
+    # new session, which get_connection() opens.
+    if not (conn.broken or conn.closed):
+        try:
+            with database_errors():
+                imports.release(conn, ref, import_id, reason)
+            return
+        except DatabaseUnavailableError:
+            conn.close()
+    imports.release(get_connection(), ref, import_id, reason)
 
 
 def _count_failure() -> None:
