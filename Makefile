@@ -11,6 +11,11 @@ RUN := $(UV) run --frozen --no-sync
 export PYTHONPATH := $(CURDIR)/src
 # uv may not download interpreters on machines without internet access to them.
 export UV_PYTHON_DOWNLOADS ?= automatic
+# `make test` starts a few hundred Python processes (pytest's workers, make dev, the tools,
+# the functions' own processes). A shell that sets PYTHONDONTWRITEBYTECODE makes each of them
+# compile every module it imports again: half of a test run's collection time. The caches go to
+# __pycache__ (git-ignored; the build never copies them).
+unexport PYTHONDONTWRITEBYTECODE
 
 # The stage to deploy: deploy/stages/$(STAGE).toml gives it every parameter (docs/deploy.md).
 # RUNTIME and ARCH are `make build`'s; `make deploy` takes them from the stage file instead.
