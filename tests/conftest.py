@@ -38,3 +38,10 @@ def pytest_configure(config: pytest.Config) -> None:
     method = config.getoption("--start-method")
     if method:
         multiprocessing.set_start_method(method, force=True)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Longest first: the modules marked `heavy` (a whole stack started, a long external tool)
+    # go to the workers before the short ones, so that the workers of a 2-core run end
+    # together instead of one finishing a 30 s module alone (96 s instead of 112 s).
+    items.sort(key=lambda item: item.get_closest_marker("heavy") is None)

@@ -27,6 +27,8 @@ from tests.deploy.iam import allowed
 from tests.deploy.stagefiles import changed, settings
 from tests.deploy.templates import NAMES, load
 
+pytestmark = pytest.mark.heavy  # tests/conftest.py: scheduled first
+
 if TYPE_CHECKING:
     from collections.abc import Iterator
     from pathlib import Path

@@ -13,6 +13,8 @@ import pytest
 
 from tests.deploy.templates import CHECKED, ROOT, TEMPLATE_DIR, load
 
+pytestmark = pytest.mark.heavy  # tests/conftest.py: scheduled first
+
 CHECKOV_PROJECT = ROOT / "tools" / "checkov"
 
 

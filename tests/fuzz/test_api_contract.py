@@ -18,6 +18,8 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+pytestmark = pytest.mark.heavy  # tests/conftest.py: scheduled first
+
 if TYPE_CHECKING:
     import psycopg
 

@@ -15,8 +15,12 @@ import threading
 import time
 from typing import TYPE_CHECKING
 
+import pytest
+
 from localcloud.instance import read_state
 from tests.localcloud.test_e2e import READY_TIMEOUT, REPO, free_port
+
+pytestmark = pytest.mark.heavy  # tests/conftest.py: scheduled first
 
 if TYPE_CHECKING:
     from pathlib import Path

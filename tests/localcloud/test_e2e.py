@@ -30,6 +30,8 @@ from localcloud.instance import read_state
 from stackspec import QueueTrigger
 from stackspec.events import cases
 
+pytestmark = pytest.mark.heavy  # tests/conftest.py: scheduled first
+
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterator
 

@@ -15,6 +15,8 @@ import stackspec
 from localcloud import declared, triggers
 from stackspec.events import cases
 
+pytestmark = pytest.mark.heavy  # tests/conftest.py: scheduled first
+
 if TYPE_CHECKING:
     import psycopg
 
