@@ -33,10 +33,8 @@ help: ## List the targets
 $(CURDIR)/.tools/bin/uv:
 	tools/bootstrap-uv.sh $(UV_VERSION) $(BOOTSTRAP_PYTHON)
 
-# --compile-bytecode: once at install, in parallel, rather than in each of the first processes
-# of a test run at once (a fresh clone's `make test` spent ~45 s more than the next one on it).
 $(VENV): pyproject.toml uv.lock | $(UV)
-	$(UV) sync --frozen --compile-bytecode
+	$(UV) sync --frozen
 	@touch $@
 
 # DEBUG=1: debugpy listens on 127.0.0.1:DEBUG_PORT (default 5678) for "attach to make dev".
@@ -63,7 +61,7 @@ workflows: $(VENV) ## Lint (actionlint) and audit (zizmor) the GitHub workflows
 CHECKOV := tools/checkov/.venv/.synced
 
 $(CHECKOV): tools/checkov/pyproject.toml tools/checkov/uv.lock | $(UV)
-	$(UV) sync --frozen --compile-bytecode --project tools/checkov
+	$(UV) sync --frozen --project tools/checkov
 	@touch $@
 
 # One module per worker at a time (loadscope): a module's fixture that starts a whole stack
