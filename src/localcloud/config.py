@@ -50,6 +50,11 @@ def _port(name: str, default: int) -> int:
     return int(raw)
 
 
+def chosen_log_level(default: str) -> str:
+    """The functions' log level asked for on the command line, in Powertools' order of names."""
+    return os.environ.get("POWERTOOLS_LOG_LEVEL") or os.environ.get("LOG_LEVEL") or default
+
+
 def load_config() -> LocalConfig:
     """Read the variables once, at start; a bad value names the variable."""
     return LocalConfig(
@@ -59,5 +64,5 @@ def load_config() -> LocalConfig:
         s3_endpoint=os.environ.get("AWS_ENDPOINT_URL_S3") or None,
         data_dir=local_dir(),
         # The functions' JSON logs stay quiet unless asked: the console shows one line per call.
-        log_level=os.environ.get("LOG_LEVEL") or "WARNING",
+        log_level=chosen_log_level("WARNING"),
     )
