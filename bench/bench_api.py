@@ -5,7 +5,8 @@ Everything runs against one embedded PostgreSQL (.local/bench-postgres), migrate
 and every comparison is measured side by side, interleaved, in one run. References: the
 bare handler (json + psycopg, dispatch by hand) and the floor (the bare handler's work
 inside Powertools' resolver, Logger and Metrics: what sample_api cannot do without).
-Each target of issue 13 gets a line: met or NOT met.
+Each target of issue 13 gets a line: met or NOT met. Last, what Powertools Tracer would add
+to the cold start and to each SQL statement (bench/_tracing_cost.py; docs/operations.md).
 """
 
 from __future__ import annotations
@@ -19,13 +20,14 @@ import sys
 import tempfile
 import time
 
+from bench import _tracing_cost as tracing_cost
 from bench._api_importtime import print_import_offenders
+from bench._cold_runs import RUNS, Commands, run_interleaved, verdict
 from bench._declared import api_function, handler_of
 from stackspec.model import ROOT
 
 API = api_function()
 EVENT = API.events / "get_users.json"
-COLD_RUNS = int(os.environ.get("BENCH_COLD_RUNS", "15"))
 WARM_ROUNDS = int(os.environ.get("BENCH_WARM_ROUNDS", "15"))
 WARM_CALLS = int(os.environ.get("BENCH_WARM_CALLS", "200"))
 SEED_USERS = 100
@@ -48,9 +50,7 @@ def _database() -> str:
     return url
 
 
-def _cold_commands(
-    env: dict[str, str], empty_dir: str
-) -> dict[str, tuple[list[str], dict[str, str]]]:
+def _cold_commands(env: dict[str, str], empty_dir: str) -> Commands:
     cold = [sys.executable, str(ROOT / "bench" / "_api_cold.py")]
     # Lambda cannot write __pycache__: unless the zip ships .pyc files, every cold start
     # compiles every module. An empty cache prefix, never written to, reproduces that.
@@ -66,30 +66,10 @@ def _cold_commands(
 
 
 def _cold(env: dict[str, str]) -> float:
+    print(f"cold start, whole process, median of {RUNS} (ms):")
     with tempfile.TemporaryDirectory() as empty_dir:
-        commands = _cold_commands(env, empty_dir)
-        totals: dict[str, list[float]] = {name: [] for name in commands}
-        phases: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
-        for _ in range(COLD_RUNS):
-            for name, (command, command_env) in commands.items():  # interleaved: load drift
-                started = time.perf_counter()  # hits every command alike
-                result = subprocess.run(
-                    command, env=command_env, capture_output=True, text=True, check=True
-                )
-                totals[name].append((time.perf_counter() - started) * 1000)
-                if result.stdout.strip():
-                    imported, answered = result.stdout.split()
-                    phases[name].append((float(imported), float(answered)))
-    medians = {name: statistics.median(values) for name, values in totals.items()}
+        medians = run_interleaved(_cold_commands(env, empty_dir), "bare handler")
     bare = medians["bare handler"]
-    print(f"cold start, whole process, median of {COLD_RUNS} (ms):")
-    for name, median in medians.items():
-        line = f"  {name:20} {median:8.1f}   {median / bare:5.2f}x bare"
-        if phases[name]:
-            imports = statistics.median(p[0] for p in phases[name])
-            first = statistics.median(p[1] for p in phases[name])
-            line += f"   (imports {imports:6.1f}, first GET /users {first:5.1f})"
-        print(line)
     no_pyc_ratio = medians[f"{API.name}, no .pyc"] / medians["bare, no .pyc"]
     print(f"  without .pyc files, {API.name} is {no_pyc_ratio:.2f}x the bare handler")
     floor, api = medians["floor"], medians[API.name]
@@ -98,20 +78,14 @@ def _cold(env: dict[str, str]) -> float:
     return medians[API.name]
 
 
-def verdict(what: str, ratio: float, target: float) -> None:
-    """One line per target: met or NOT met, with the ratio measured."""
-    outcome = "met" if ratio <= target else "NOT met"
-    print(f"  target: {what} <= {target:.2f}x bare: {outcome} ({ratio:.2f}x)")
-
-
 def _snapstart(env: dict[str, str], cold_ms: float) -> None:
     command = [sys.executable, str(ROOT / "bench" / "_api_snapstart.py"), API.handler, str(EVENT)]
     result = subprocess.run(
-        [*command, str(COLD_RUNS)], env=env, capture_output=True, text=True, check=True
+        [*command, str(RUNS)], env=env, capture_output=True, text=True, check=True
     )
     measured = json.loads(result.stdout.splitlines()[-1])
     restore = statistics.median(measured["restore_ms"])
-    print(f"SnapStart, emulated (a fork standing for the restore), median of {COLD_RUNS} (ms):")
+    print(f"SnapStart, emulated (a fork standing for the restore), median of {RUNS} (ms):")
     init = measured["init_ms"]
     print(f"  init + first request              {cold_ms:8.1f}   (the cold start above)")
     print(f"  emulated restore + first request  {restore:8.1f}   {restore / cold_ms:5.2f}x that")
@@ -125,7 +99,7 @@ def _per_call_us(call: object, calls: int) -> float:
     return (time.perf_counter() - started) / calls * 1e6
 
 
-def _warm(url: str) -> None:
+def _warm(url: str) -> float:
     import json
 
     import psycopg
@@ -169,6 +143,7 @@ def _warm(url: str) -> None:
         f"  {API.name}: {api / floor:.2f}x the floor; the floor alone is {floor / bare:.2f}x bare"
     )
     verdict(f"warm GET /users of {API.name}", api / bare, WARM_TARGET)
+    return api
 
 
 def main() -> None:
@@ -178,7 +153,13 @@ def main() -> None:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT)])}
     print(f"load average at start: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")
     cold_ms = _cold(env)
+    tracing_cost.cold(env, API, str(EVENT), COLD_TARGET)
     _snapstart(env, cold_ms)
     print_import_offenders(env, API.handler.rpartition(".")[0])
-    _warm(url)
+    warm_us = _warm(url)
+    subsegment = tracing_cost.per_subsegment_us()
+    print(
+        f"Tracer, warm: one subsegment (a SQL statement) costs {subsegment:.1f} µs,"
+        f" {subsegment / warm_us:.0%} of a warm GET /users of {API.name}"
+    )
     print(f"load average at end: {', '.join(f'{x:.2f}' for x in os.getloadavg())}")

@@ -61,6 +61,11 @@ def _debug_port() -> int | None:
     return _port("DEBUG_PORT", DEFAULT_DEBUG_PORT) if os.environ.get("DEBUG") == "1" else None
 
 
+def chosen_log_level(default: str) -> str:
+    """The functions' log level asked for on the command line, in Powertools' order of names."""
+    return os.environ.get("POWERTOOLS_LOG_LEVEL") or os.environ.get("LOG_LEVEL") or default
+
+
 def load_config() -> LocalConfig:
     """Read the variables once, at start; a bad value names the variable."""
     return LocalConfig(
@@ -70,6 +75,6 @@ def load_config() -> LocalConfig:
         s3_endpoint=os.environ.get("AWS_ENDPOINT_URL_S3") or None,
         data_dir=local_dir(),
         # The functions' JSON logs stay quiet unless asked: the console shows one line per call.
-        log_level=os.environ.get("LOG_LEVEL") or "WARNING",
+        log_level=chosen_log_level("WARNING"),
         debug_port=_debug_port(),
     )

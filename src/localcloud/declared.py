@@ -3,7 +3,8 @@
 - A function runs with its deployed timeout, memory and environment variables: the literal
   values its template gives (Stage=local). The variables only AWS can resolve (the database
   secret's ARN and address, imported from other stacks) are left out, and DATABASE_URL points
-  at the local database instead. LOG_LEVEL is the local console's choice. A variable that names
+  at the local database instead. The log level (POWERTOOLS_LOG_LEVEL) is the local console's
+  choice (`make dev LOG_LEVEL=...`). A variable that names
   the bucket notifying the function's queue holds the local bucket's name.
 - A queue keeps its deployed visibility timeout, redrive policy and batch size. The one value
   scaled down is the wait before a failed message comes back (`retry_delay`): README, "Local
@@ -71,7 +72,9 @@ def environment(
             env[source.env_var] = buckets.get(source.bucket, source.bucket)
     # Lambda sets AWS_LAMBDA_FUNCTION_NAME itself; DATABASE_URL stands for the AWS-only ones.
     env.update(
-        DATABASE_URL=database_url, LOG_LEVEL=log_level, AWS_LAMBDA_FUNCTION_NAME=function.name
+        DATABASE_URL=database_url,
+        POWERTOOLS_LOG_LEVEL=log_level,
+        AWS_LAMBDA_FUNCTION_NAME=function.name,
     )
     return env
 

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 import stackspec
 from localcloud import declared, emulator
-from localcloud.config import FAKE_AWS, load_config
+from localcloud.config import FAKE_AWS, chosen_log_level, load_config
 from localcloud.instance import read_state
 from localcloud.paths import REPO_ROOT, local_dir
 from localcloud.stack import start_database
@@ -83,7 +83,7 @@ def start_services(runs: list[Run], stack: ExitStack) -> Services:
     """Point this process at a database and, when the runs need one, at an S3 endpoint."""
     for name, value in FAKE_AWS.items():
         os.environ.setdefault(name, value)
-    log_level = os.environ.get("LOG_LEVEL") or "INFO"
+    log_level = chosen_log_level("INFO")
     state = read_state(local_dir())
     config = load_config()
     if state is not None:
@@ -99,7 +99,7 @@ def start_services(runs: list[Run], stack: ExitStack) -> Services:
         buckets = {s.bucket: declared.local_bucket(s) for s in declared.bucket_sources(every)}
         services = Services(database_url, "services started for it", log_level, buckets)
     # As `make dev` does, for what an in-process function imports lazily (stack.py).
-    os.environ.update(DATABASE_URL=services.database_url, LOG_LEVEL=log_level)
+    os.environ.update(DATABASE_URL=services.database_url, POWERTOOLS_LOG_LEVEL=log_level)
     uploads = any(run.case.upload for run in runs)
     fed_by_bucket = declared.bucket_sources(run.function for run in runs)
     if uploads or (fed_by_bucket and state is None and config.s3_endpoint is None):

@@ -88,7 +88,7 @@ def start(
         database_url = server.result()
     # Every function gets both in its own variables; here too, for the modules an in-process
     # function imports lazily at call time, which are the process's copies (functions.py).
-    os.environ.update(DATABASE_URL=database_url, LOG_LEVEL=config.log_level)
+    os.environ.update(DATABASE_URL=database_url, POWERTOOLS_LOG_LEVEL=config.log_level)
     aws = triggers.Aws(config.listing_fallback, buckets)
     running = declared.triggered(declaration)
     hosts = {}

@@ -15,16 +15,18 @@ from aws_lambda_powertools.metrics import MetricUnit
 
 from shared.settings import get_settings
 
-NAMESPACE = "ServerlessBackend"
-
-__all__ = ["NAMESPACE", "MetricUnit", "get_metrics", "record_reconnect"]
+__all__ = ["MetricUnit", "get_metrics", "record_reconnect"]
 
 
 @cache
 def get_metrics() -> Metrics:
-    """The environment's metrics, flushed by the handler's @log_metrics decorator."""
-    # Powertools reads POWERTOOLS_METRICS_NAMESPACE itself when set; this is the default.
-    return Metrics(namespace=NAMESPACE, service=get_settings().service_name)
+    """The environment's metrics, flushed by the handler's @log_metrics decorator.
+
+    In POWERTOOLS_METRICS_NAMESPACE, with `service` = POWERTOOLS_SERVICE_NAME, as Powertools
+    documents them; settings supplies the defaults when they are unset.
+    """
+    settings = get_settings()
+    return Metrics(namespace=settings.metrics_namespace, service=settings.service_name)
 
 
 def record_reconnect() -> None:

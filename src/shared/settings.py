@@ -9,6 +9,7 @@ from functools import cache
 from shared.errors import SettingsError
 
 _LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"})
+DEFAULT_METRICS_NAMESPACE = "ServerlessBackend"
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,7 @@ class Settings:
     db_port: int
     db_name: str
     log_level: str
+    metrics_namespace: str
     db_connect_timeout: int
     db_statement_timeout_ms: int
     function_memory_mb: int  # Lambda's AWS_LAMBDA_FUNCTION_MEMORY_SIZE; 0 outside Lambda
@@ -52,9 +54,16 @@ def load_settings() -> Settings:
         raise SettingsError("DATABASE_URL must be a postgresql:// URI")
     if db_secret_arn is not None and not db_secret_arn.startswith("arn:"):
         raise SettingsError("DB_SECRET_ARN must be an ARN (arn:aws:secretsmanager:...)")
-    log_level = os.environ.get("LOG_LEVEL", "INFO").upper()
+    # Powertools' own order: POWERTOOLS_LOG_LEVEL, then its legacy LOG_LEVEL, then INFO (and
+    # Lambda's AWS_LAMBDA_LOG_LEVEL above all, which the Logger applies itself).
+    level_variable = (
+        "POWERTOOLS_LOG_LEVEL" if os.environ.get("POWERTOOLS_LOG_LEVEL") else "LOG_LEVEL"
+    )
+    log_level = (os.environ.get(level_variable) or "INFO").upper()
     if log_level not in _LOG_LEVELS:
-        raise SettingsError(f"LOG_LEVEL must be one of {sorted(_LOG_LEVELS)}, got {log_level!r}")
+        raise SettingsError(
+            f"{level_variable} must be one of {sorted(_LOG_LEVELS)}, got {log_level!r}"
+        )
     return Settings(
         service_name=os.environ.get("POWERTOOLS_SERVICE_NAME")
         or os.environ.get("AWS_LAMBDA_FUNCTION_NAME", "local"),
@@ -65,6 +74,8 @@ def load_settings() -> Settings:
         db_port=_int_var("DB_PORT", 5432, low=1, high=65535),
         db_name=os.environ.get("DB_NAME", "postgres"),
         log_level=log_level,
+        metrics_namespace=os.environ.get("POWERTOOLS_METRICS_NAMESPACE")
+        or DEFAULT_METRICS_NAMESPACE,
         db_connect_timeout=_int_var("DB_CONNECT_TIMEOUT", 3, low=1, high=60),
         db_statement_timeout_ms=_int_var("DB_STATEMENT_TIMEOUT_MS", 5000, low=100, high=900_000),
         function_memory_mb=_int_var("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", 0, low=0, high=10_240),

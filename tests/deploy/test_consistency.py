@@ -94,12 +94,14 @@ def fields_used(package: str) -> set[str]:
     return {field for field in settings_variables() if re.search(rf"\.{field}\b", text)}
 
 
-# Set by Lambda itself, or the local alternative to DB_SECRET_ARN.
+# Set by Lambda itself, the local alternative to DB_SECRET_ARN, or Powertools' legacy name of
+# POWERTOOLS_LOG_LEVEL (read when that one is unset; the templates set POWERTOOLS_LOG_LEVEL).
 NOT_FROM_TEMPLATES = {
     "AWS_LAMBDA_FUNCTION_NAME",
     "AWS_LAMBDA_FUNCTION_MEMORY_SIZE",
     "DATABASE_URL",
     "INFO",
+    "LOG_LEVEL",
 }
 
 

@@ -3,7 +3,9 @@
 moto has no CloudFormation model for some resource types; those are taken out of the
 templates here (UNSUPPORTED says which) and the rest is created for real: VPC, subnets,
 security groups, endpoints, RDS instance, roles, layer, functions, REST API, bucket, queues,
-event-source mapping, with every import resolved from the previous stacks' exports.
+event-source mapping, with every import resolved from the previous stacks' exports. The
+alarms, which moto's CloudFormation cannot create either, are put into moto's CloudWatch from
+their resolved properties (TAUGHT; tests/deploy/moto_alarms.py).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from deploytools import cloudformation, execute, smoke, targets, template, zones
 from deploytools.plan import Config, deploy_plan
 from deploytools.preview import preview
 from stackspec import ApiTrigger, QueueTrigger, StreamTrigger
+from tests.deploy import moto_alarms
 from tests.deploy.ci_stack import deploy_ci_stack
 from tests.deploy.iam import allowed
 from tests.deploy.stagefiles import changed, settings
@@ -49,6 +52,9 @@ UNSUPPORTED = {
     "AWS::S3::BucketPolicy",
     "AWS::SQS::QueuePolicy",
 }
+ALARM_TOPIC = "AlarmTopicArn"
+# Resource types moto 5.2 cannot create either, which the rehearsal teaches it.
+TAUGHT = {moto_alarms.TYPE}
 
 # Attributes moto does not return, replaced by a value of the right shape.
 UNSUPPORTED_ATTRIBUTES = {
@@ -60,12 +66,6 @@ UNSUPPORTED_ATTRIBUTES = {
 # Properties moto mishandles, left out: it passes the parameter group object where its name
 # belongs (the group itself is still created and checked by cfn-lint).
 UNSUPPORTED_PROPERTIES = {("AWS::RDS::DBInstance", "DBParameterGroupName")}
-
-
-def supported_by_moto(kind: str) -> bool:
-    from moto.cloudformation.parsing import get_model_map
-
-    return kind in get_model_map()
 
 
 def rehearsable(step: StackDeploy) -> str:
@@ -116,6 +116,7 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rehearsal]:
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
     # the tool's API Gateway logging role attaches an AWS managed policy: moto must load them
     with mock_aws(config={"iam": {"load_aws_managed_policies": True}}):
+        moto_alarms.teach_moto()
         names = (
             "s3",
             "cloudformation",
@@ -126,19 +127,24 @@ def rehearsal(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Rehearsal]:
             "apigateway",
             "iam",
             "dynamodb",
+            "cloudwatch",
+            "sns",
         )
         aws: dict[str, Any] = {name: boto3.client(name, region_name="us-east-1") for name in names}
+        # The stage's alarms notify a topic: every stack that has alarms is given it.
+        topic = aws["sns"].create_topic(Name="lambda-stack-rh-alarms")["TopicArn"]
         calls: list[str] = []  # every request the tool makes, as service:Operation
         for client in aws.values():
             client.meta.events.register("before-call", partial(_record, calls))
         aws["lambda"] = WithAccountSettings(aws["lambda"], calls)
         dist = stand_in_zips(tmp_path_factory.mktemp("dist"))
-        plan = deploy_plan(Config("rh", account_id="123456789012", dist=dist), settings())
+        config = Config("rh", account_id="123456789012", dist=dist)
+        plan = deploy_plan(config, changed(settings(), **{ALARM_TOPIC: topic}))
         said: list[str] = []
         # InvokeOnDeploy needs a running function, which moto does not provide: not rehearsed
         outputs = execute.deploy(plan, aws, said.append, template=rehearsable, invoke=False)
         # a copy: the tests' own calls through the same clients are recorded too
-        yield Rehearsal(plan, aws, outputs, said, list(calls))
+        yield Rehearsal(plan, aws, outputs, said, list(calls), topic)
     os.environ.update({k: v for k, v in saved.items() if v is not None})
 
 
@@ -169,6 +175,7 @@ class Rehearsal:
     outputs: dict[str, str]
     said: list[str]
     calls: list[str]  # what the deploy itself asked AWS, as service:Operation
+    alarm_topic: str
 
 
 def stand_in_zips(folder: Path) -> Path:
@@ -181,9 +188,9 @@ def stand_in_zips(folder: Path) -> Path:
     return folder
 
 
-def test_unsupported_list_is_exactly_what_moto_lacks() -> None:
+def test_unsupported_and_taught_lists_are_exactly_what_moto_lacks() -> None:
     used = {r["Type"] for name in NAMES for r in load(name)["Resources"].values()}
-    assert {kind for kind in used if not supported_by_moto(kind)} == UNSUPPORTED
+    assert {kind for kind in used if not moto_alarms.moto_knows(kind)} == UNSUPPORTED | TAUGHT
 
 
 def test_every_stack_deploys_in_order_with_imports_resolved(rehearsal: Rehearsal) -> None:
@@ -440,3 +447,71 @@ def test_the_smoke_test_finds_the_api_and_the_import_path_in_the_stacks_outputs(
     sources = {(t.source.prefix, t.source.suffix) for t in fed if t.source is not None}
     assert {(path.prefix, path.suffix) for path in imports} == sources
     assert all(path.bucket in buckets and path.header for path in imports)
+
+
+def alarms_in_templates() -> dict[str, dict[str, Any]]:
+    """Every alarm of every template, by `<stack>/<logical id>`."""
+    return {
+        f"{name}/{logical_id}": resource
+        for name in NAMES
+        for logical_id, resource in load(name)["Resources"].items()
+        if resource["Type"] == moto_alarms.TYPE
+    }
+
+
+def test_every_alarm_is_created_and_notifies_the_stages_topic(rehearsal: Rehearsal) -> None:
+    cfn, cloudwatch = rehearsal.aws["cloudformation"], rehearsal.aws["cloudwatch"]
+    created, absent = {}, []
+    for key, resource in alarms_in_templates().items():
+        stack, logical_id = key.split("/")
+        # (moto lists resources it could not create as entries without a logical id)
+        listed = cfn.describe_stack_resources(StackName=f"lambda-stack-rh-{stack}")
+        names = {
+            r["LogicalResourceId"]: r.get("PhysicalResourceId")
+            for r in listed["StackResources"]
+            if r.get("LogicalResourceId")
+        }
+        if "Condition" in resource:  # the proxy's alarm: no proxy in the rehearsal
+            absent.append(names.get(logical_id))
+        else:
+            created[key] = names[logical_id]
+    assert created
+    assert absent == [None]
+    found = cloudwatch.describe_alarms(AlarmNames=list(created.values()))["MetricAlarms"]
+    assert sorted(alarm["AlarmName"] for alarm in found) == sorted(created.values())
+    for alarm in found:
+        assert alarm["AlarmName"].startswith("lambda-stack-rh-")
+        assert alarm["AlarmActions"] == alarm["OKActions"] == [rehearsal.alarm_topic]
+
+
+def test_every_alarm_watches_a_resource_of_the_stage(rehearsal: Rehearsal) -> None:
+    aws = rehearsal.aws
+    functions = {
+        f.name_in("lambda-stack", "rh"): aws["lambda"].get_function_configuration(
+            FunctionName=f.name_in("lambda-stack", "rh")
+        )["Environment"]["Variables"]
+        for f in stackspec.functions()
+    }
+    services = {env["POWERTOOLS_SERVICE_NAME"]: env for env in functions.values()}
+    apis = {api["name"] for api in aws["apigateway"].get_rest_apis()["items"]}
+    alarms = aws["cloudwatch"].describe_alarms(AlarmNamePrefix="lambda-stack-rh-")["MetricAlarms"]
+    assert alarms
+    for alarm in alarms:
+        metrics = [q["MetricStat"]["Metric"] for q in alarm.get("Metrics", []) if "MetricStat" in q]
+        for metric in metrics or [alarm]:
+            dimensions = {d["Name"]: d["Value"] for d in metric["Dimensions"]}
+            assert dimensions, f"{alarm['AlarmName']} watches no resource"
+            for name, value in dimensions.items():
+                if name == "QueueName":
+                    aws["sqs"].get_queue_url(QueueName=value)
+                elif name == "FunctionName":
+                    assert value in functions, alarm["AlarmName"]
+                elif name == "DBInstanceIdentifier":
+                    aws["rds"].describe_db_instances(DBInstanceIdentifier=value)
+                elif name == "ApiName":
+                    assert value in apis and dimensions["Stage"] == "rh", alarm["AlarmName"]
+                elif name == "service":  # our own metrics: the function's service and namespace
+                    env = services[value]
+                    assert metric["Namespace"] == env["POWERTOOLS_METRICS_NAMESPACE"]
+                else:
+                    assert name == "Stage", f"{alarm['AlarmName']}: unchecked dimension {name}"

@@ -72,14 +72,14 @@ def test_a_missing_parameter_is_named_with_the_line_to_add(tmp_path: Path) -> No
 
 
 def test_a_parameter_new_in_several_templates_is_asked_for_under_all(tmp_path: Path) -> None:
-    # GIVEN templates where two stacks gained the same parameter (an alarm's topic, say)
+    # GIVEN templates where two stacks gained the same parameter (an audit topic, say)
     folder = tmp_path / "templates"
     shutil.copytree(TEMPLATE_DIR, folder)
     for name in ("dynamodb-lambda", "s3-lambda"):
         path = folder / f"{name}.yaml"
         text = path.read_text(encoding="utf-8").replace(
             "\nParameters:\n",
-            "\nParameters:\n  AlarmTopicArn:\n    Type: String\n    Default: ''\n",
+            "\nParameters:\n  AuditTopicArn:\n    Type: String\n    Default: ''\n",
             1,
         )
         path.write_text(text, encoding="utf-8")
@@ -87,7 +87,7 @@ def test_a_parameter_new_in_several_templates_is_asked_for_under_all(tmp_path: P
     # WHEN the shipped stage file is checked against them THEN it says what to add, and where
     found = problems_of(tmp_path, DEV, stacks)
     assert (
-        'no value for AlarmTopicArn (dynamodb-lambda, s3-lambda): add `AlarmTopicArn = ""`' in found
+        'no value for AuditTopicArn (dynamodb-lambda, s3-lambda): add `AuditTopicArn = ""`' in found
     )
     assert "under [all]" in found
 

@@ -25,7 +25,7 @@ if TYPE_CHECKING:
     from stackspec import Function
 
 DATABASE = "postgresql://localhost/unused"
-SET_LOCALLY = {"DATABASE_URL", "LOG_LEVEL", "AWS_LAMBDA_FUNCTION_NAME"}
+SET_LOCALLY = {"DATABASE_URL", "POWERTOOLS_LOG_LEVEL", "AWS_LAMBDA_FUNCTION_NAME"}
 
 
 def template(function: Function) -> dict[str, Any]:
@@ -78,9 +78,13 @@ def test_each_function_has_its_deployed_timeout_memory_and_variables() -> None:
         }
         assert set(host.env) == (set(variables) - only_in_aws) | SET_LOCALLY, function.name
         for name, value in variables.items():
-            if isinstance(value, str | int) and name != "LOG_LEVEL":
-                assert host.env[name] == str(value), (function.name, name)
-        assert host.env["LOG_LEVEL"] == "WARNING"  # the local console's choice
+            by_default = isinstance(value, dict) and value.get("Ref") in parameters
+            if name in only_in_aws or name == "POWERTOOLS_LOG_LEVEL":
+                continue
+            if isinstance(value, str | int) or by_default:  # a literal, or a parameter's default
+                expected = str(resolved(value, template(function)))
+                assert host.env[name] == expected, (function.name, name)
+        assert host.env["POWERTOOLS_LOG_LEVEL"] == "WARNING"  # the local console's choice
         assert host.env["DATABASE_URL"] == DATABASE  # instead of the secret and its address
 
 

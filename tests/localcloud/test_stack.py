@@ -48,7 +48,7 @@ def handler(event, context):
         "remaining_ms": context.get_remaining_time_in_millis(),
         "memory": context.memory_limit_in_mb,
         "env": {{k: os.environ.get(k) for k in ("MODE", "SOURCE_BUCKET", "SECRET_ARN",
-                                               "DATABASE_URL", "LOG_LEVEL")}},
+                                               "DATABASE_URL", "POWERTOOLS_LOG_LEVEL")}},
     }}
     (OUT / f"{{NAME}}-{{uuid.uuid4().hex}}.json").write_text(json.dumps(seen))
     if "httpMethod" in event:
@@ -191,7 +191,7 @@ def test_an_object_reaches_the_queue_function_with_its_deployed_settings(
         "SOURCE_BUCKET": bucket,
         "SECRET_ARN": None,
         "DATABASE_URL": database_url,
-        "LOG_LEVEL": "WARNING",
+        "POWERTOOLS_LOG_LEVEL": "WARNING",
     }
     assert running.consumed("b.csv") == running.consumed("c.txt") == []
 

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from sample_event.errors import StorageUnavailableError
-from shared.metrics import NAMESPACE
+from shared.settings import DEFAULT_METRICS_NAMESPACE
 
 REPO = Path(__file__).resolve().parents[2]
 EVENT = REPO / "events" / "sample_event" / "s3_test_event.json"
@@ -26,7 +26,7 @@ def _emitted(capsys: pytest.CaptureFixture[str]) -> dict[str, Any]:
             continue
         document = json.loads(line)
         [directive] = document["_aws"]["CloudWatchMetrics"]
-        assert directive["Namespace"] == NAMESPACE
+        assert directive["Namespace"] == DEFAULT_METRICS_NAMESPACE
         for metric in directive["Metrics"]:
             values[metric["Name"]] = (document[metric["Name"]], metric["Unit"])
     return values
