@@ -1,23 +1,28 @@
-"""The floor of sample_api: the bare handler's work inside what sample_api cannot do without.
+"""The API function's floor: the bare handler's work inside what it cannot do without.
 
 Powertools' REST resolver, its Logger (with the Lambda context and the correlation id) and
-its Metrics, imported and used as sample_api's index.py does (its package registers
-Powertools' re-exporting __init__ files lazily). What sample_api costs above this is its own.
+its Metrics, imported and used as the API function's index.py does (its package registers
+Powertools' re-exporting __init__ files lazily). What the function costs above this is its own.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-# First: sample_api's package registers Powertools' packages lazily, as in the function.
-import sample_api  # noqa: F401
+# First: Powertools' re-exporting packages registered lazily, as the API function's package does.
+from shared.lazy import lazy_powertools
+
+lazy_powertools()
 
 # isort: split
-from aws_lambda_powertools.event_handler.api_gateway import APIGatewayRestResolver, Response
-from aws_lambda_powertools.logging.logger import Logger
-from aws_lambda_powertools.metrics.metrics import Metrics
+from aws_lambda_powertools.event_handler.api_gateway import (  # noqa: E402
+    APIGatewayRestResolver,
+    Response,
+)
+from aws_lambda_powertools.logging.logger import Logger  # noqa: E402
+from aws_lambda_powertools.metrics.metrics import Metrics  # noqa: E402
 
-from bench import _api_bare
+from bench import _api_bare  # noqa: E402
 
 app = APIGatewayRestResolver()
 logger = Logger(service="floor", level="WARNING")

@@ -4,7 +4,7 @@
 Everything runs against one embedded PostgreSQL (.local/bench-postgres), migrated and seeded,
 and every comparison is measured side by side, interleaved, in one run. References: the
 bare handler (json + psycopg, dispatch by hand) and the floor (the bare handler's work
-inside Powertools' resolver, Logger and Metrics: what sample_api cannot do without).
+inside Powertools' resolver, Logger and Metrics: what the API function cannot do without).
 Each target of issue 13 gets a line: met or NOT met. Last, what Powertools Tracer would add
 to the cold start and to each SQL statement (bench/_tracing_cost.py; docs/operations.md).
 """

@@ -65,7 +65,7 @@ def _boxes(
     shutil.copy(ROOT / "bench" / "_api_bare.py", bare_task / "bare_handler.py")
     bytecode.compile_tree(python, bare_task, "/var/task")
     boxes[BARE] = sandbox.Sandbox(task=bare_task, layer=layer, runtime=sdk)
-    # The floor runs from the API function's own tree: it imports Powertools as sample_api does.
+    # The floor runs from the API function's own tree: it imports Powertools as the function does.
     api = boxes[api_function().name]
     floor_task = work / "floor" / "var" / "task"
     shutil.copytree(api.task, floor_task)

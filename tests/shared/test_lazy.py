@@ -10,18 +10,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from shared.lazy import LazyModule, lazy_exports, reexports
+from shared.lazy import POWERTOOLS_REEXPORTING, LazyModule, lazy_exports, reexports
 
 if TYPE_CHECKING:
     from types import ModuleType
 
 SRC = Path(__file__).resolve().parents[2] / "src"
-# The packages sample_api registers lazily (src/sample_api/__init__.py).
-POWERTOOLS_PACKAGES = (
-    "aws_lambda_powertools.event_handler",
-    "aws_lambda_powertools.event_handler.openapi",
-    "aws_lambda_powertools.utilities.data_classes",
-)
+# The packages the API function registers lazily (src/sample_api/__init__.py).
+POWERTOOLS_PACKAGES = POWERTOOLS_REEXPORTING
 # Registers the packages (lazily, or by importing them), then describes each: its exports as
 # "module.qualname", its __all__, and the sibling modules loaded before any export was used.
 _EXPORTS = """
