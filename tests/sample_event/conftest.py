@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import logging
 import uuid
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -16,7 +15,7 @@ import pytest
 from tests.fixtures.events import load_event
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable
 
     import psycopg
     from mypy_boto3_s3 import S3Client
@@ -123,16 +122,3 @@ def report(s3_client: S3Client) -> Callable[..., Any]:
         return list(csv.reader(io.StringIO(body, newline="")))
 
     return read
-
-
-@pytest.fixture
-def log_records(invoke: Any) -> Iterator[Callable[[], list[dict[str, Any]]]]:
-    """The JSON records the function logs during the test, from its own handler."""
-    from shared.log import get_logger
-
-    handler = get_logger().registered_handler
-    assert isinstance(handler, logging.StreamHandler)
-    buffer = io.StringIO()
-    previous = handler.setStream(buffer)
-    yield lambda: [json.loads(line) for line in buffer.getvalue().splitlines()]
-    handler.setStream(previous)

@@ -30,12 +30,12 @@ def test_batch_of_three_reports_exactly_the_failed_message(
     assert "imports/second.csv" not in by_key
 
 
-def _errors(log_records: Any) -> list[dict[str, Any]]:
-    return [record for record in log_records() if record["level"] == "ERROR"]
+def _errors(function_log: Any) -> list[dict[str, Any]]:
+    return [record for record in function_log() if record["level"] == "ERROR"]
 
 
 def test_each_failed_message_is_logged_once_at_error_with_its_id_object_and_reason(
-    upload: Any, invoke: Any, log_records: Any
+    upload: Any, invoke: Any, function_log: Any
 ) -> None:
     # GIVEN a good message, one whose body is not JSON, one whose bucket S3 refuses to serve
     good = upload("name,email\nAda,ada@example.com\n", "imports/good.csv")
@@ -50,7 +50,7 @@ def test_each_failed_message_is_logged_once_at_error_with_its_id_object_and_reas
         "batchItemFailures": [{"itemIdentifier": not_json}, {"itemIdentifier": refused}]
     }
     by_message = {}
-    for record in _errors(log_records):
+    for record in _errors(function_log):
         assert record["message_id"] not in by_message, "logged twice"
         by_message[record["message_id"]] = record
     assert set(by_message) == {not_json, refused}
@@ -77,7 +77,7 @@ def test_each_failed_message_is_logged_once_at_error_with_its_id_object_and_reas
     ],
 )
 def test_message_no_retry_can_help_is_logged_as_permanent(
-    invoke: Any, log_records: Any, body: str, reason: str
+    invoke: Any, function_log: Any, body: str, reason: str
 ) -> None:
     # (with a message that succeeds: when every message fails, Powertools raises instead)
     event = sqs_event({}, s3_event("b", "imports/ignored.txt", None, "e"))
@@ -85,18 +85,18 @@ def test_message_no_retry_can_help_is_logged_as_permanent(
     assert invoke(event) == {
         "batchItemFailures": [{"itemIdentifier": event["Records"][0]["messageId"]}]
     }
-    [line] = _errors(log_records)
+    [line] = _errors(function_log)
     assert (line["failure"], line["reason"]) == ("permanent", reason)
 
 
 def test_import_failure_line_names_the_object_and_the_s3_error(
-    invoke: Any, log_records: Any
+    invoke: Any, function_log: Any
 ) -> None:
     from sample_event.errors import StorageUnavailableError
 
     with pytest.raises(StorageUnavailableError):
         invoke(s3_event("no-such-bucket-here", "imports/x.csv", None, "etag"))
-    [line] = _errors(log_records)
+    [line] = _errors(function_log)
     assert line["message"] == "import failed, will be retried"
     assert (line["bucket"], line["key"], line["s3_error"], line["failure"]) == (
         "no-such-bucket-here",
